@@ -1,0 +1,1 @@
+"""The two synchronized states: the user's input stream and the terminal."""

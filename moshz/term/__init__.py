@@ -1,0 +1,1 @@
+"""Terminal emulation, the immutable frame model and the frame-to-frame renderer."""
