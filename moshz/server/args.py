@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Mapping, Sequence
 
 from moshz import MOSH_VERSION, __version__
 from moshz.errors import UsageError
@@ -32,14 +32,14 @@ class BadArgument(UsageError):
 class ServerConfig:
     """Everything the command line decides about a server session."""
 
-    bind_ip: Optional[str] = None
+    bind_ip: str | None = None
     port_low: int = DEFAULT_PORT_LOW
     port_high: int = DEFAULT_PORT_HIGH
     colors: int = 0
-    locale_settings: Tuple[Tuple[str, str], ...] = ()
+    locale_settings: tuple[tuple[str, str], ...] = ()
     verbose: int = 0
-    command: Tuple[str, ...] = ()  # empty: run the user's login shell
-    warnings: Tuple[str, ...] = ()
+    command: tuple[str, ...] = ()  # empty: run the user's login shell
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,25 +52,25 @@ class ShowText:
 def usage_line() -> str:
     """The one-line usage mosh prints (with our program name)."""
     return (
-        "Usage: %s new [-s] [-v] [-i LOCALADDR] [-p PORT[:PORT2]] [-c COLORS]"
-        " [-l NAME=VALUE] [-- COMMAND...]" % PROGRAM
+        f"Usage: {PROGRAM} new [-s] [-v] [-i LOCALADDR] [-p PORT[:PORT2]] [-c COLORS]"
+        " [-l NAME=VALUE] [-- COMMAND...]"
     )
 
 
 def version_text() -> str:
     """The version block, in mosh's layout so scripts that read it keep working."""
     return (
-        "mosh-server (mosh %s) [build moshz %s]\n"
+        f"mosh-server (mosh {MOSH_VERSION}) [build moshz {__version__}]\n"
         "Copyright 2012 Keith Winstein <mosh-devel@mit.edu>\n"
         "License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>.\n"
         "This is free software: you are free to change and redistribute it.\n"
-        "There is NO WARRANTY, to the extent permitted by law.\n" % (MOSH_VERSION, __version__)
+        "There is NO WARRANTY, to the extent permitted by law.\n"
     )
 
 
 def parse_server_args(
     argv: Sequence[str], environ: Mapping[str, str]
-) -> Union[ServerConfig, ShowText]:
+) -> ServerConfig | ShowText:
     """Parse the arguments after ``--server`` (``environ`` supplies SSH_CONNECTION for -s)."""
     options, command = _split_command(argv)
     for word in options:
@@ -87,7 +87,7 @@ def parse_server_args(
     return _legacy(options, command)
 
 
-def _split_command(argv: Sequence[str]) -> Tuple[List[str], Tuple[str, ...]]:
+def _split_command(argv: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
     """Cut argv at the first ``--``: options before it, the command after it."""
     words = list(argv)
     if "--" in words:
@@ -96,7 +96,7 @@ def _split_command(argv: Sequence[str]) -> Tuple[List[str], Tuple[str, ...]]:
     return words, ()
 
 
-def _legacy(words: List[str], command: Tuple[str, ...]) -> ServerConfig:
+def _legacy(words: list[str], command: tuple[str, ...]) -> ServerConfig:
     """The old ``mosh-server [IP [PORT]]`` forms."""
     if len(words) > 2:
         raise BadArgument("too many arguments")
@@ -107,9 +107,9 @@ def _legacy(words: List[str], command: Tuple[str, ...]) -> ServerConfig:
     return ServerConfig(bind_ip=ip, port_low=low, port_high=high, command=command)
 
 
-def _getopt(words: Sequence[str]) -> List[Tuple[str, str]]:
+def _getopt(words: Sequence[str]) -> list[tuple[str, str]]:
     """POSIX getopt over ``words`` with mosh's option string; non-options are skipped."""
-    found: List[Tuple[str, str]] = []
+    found: list[tuple[str, str]] = []
     index = 0
     while index < len(words):
         word = words[index]
@@ -124,14 +124,14 @@ def _getopt(words: Sequence[str]) -> List[Tuple[str, str]]:
                 found.append((letter, ""))
                 continue
             if letter not in _OPTIONS_WITH_VALUE:
-                raise UsageError("invalid option -- '%s'" % letter)
+                raise UsageError(f"invalid option -- '{letter}'")
             if position < len(word):
                 found.append((letter, word[position:]))
             elif index < len(words):
                 found.append((letter, words[index]))
                 index += 1
             else:
-                raise UsageError("option requires an argument -- '%s'" % letter)
+                raise UsageError(f"option requires an argument -- '{letter}'")
             break
     return found
 
@@ -141,12 +141,12 @@ class _Builder:
 
     def __init__(self, environ: Mapping[str, str]) -> None:
         self.environ = environ
-        self.bind_ip: Optional[str] = None
+        self.bind_ip: str | None = None
         self.ports = (DEFAULT_PORT_LOW, DEFAULT_PORT_HIGH)
         self.colors = 0
-        self.locale: List[Tuple[str, str]] = []
+        self.locale: list[tuple[str, str]] = []
         self.verbose = 0
-        self.warnings: List[str] = []
+        self.warnings: list[str] = []
 
     def apply(self, letter: str, value: str) -> None:
         """Record one parsed option."""
@@ -163,7 +163,7 @@ class _Builder:
         elif letter == "l":
             self._add_locale(value)
 
-    def _ssh_ip(self) -> Optional[str]:
+    def _ssh_ip(self) -> str | None:
         ip, warning = ssh_connection_ip(self.environ.get("SSH_CONNECTION"))
         if warning:
             self.warnings.append(warning)
@@ -174,9 +174,9 @@ class _Builder:
         if sep and _NAME.fullmatch(name) and is_locale_variable(name):
             self.locale.append((name, value))
         else:
-            self.warnings.append("Ignoring -l %s: not a locale setting NAME=VALUE" % setting)
+            self.warnings.append(f"Ignoring -l {setting}: not a locale setting NAME=VALUE")
 
-    def build(self, command: Tuple[str, ...]) -> ServerConfig:
+    def build(self, command: tuple[str, ...]) -> ServerConfig:
         """The finished configuration."""
         return ServerConfig(
             bind_ip=self.bind_ip,
@@ -195,7 +195,7 @@ def is_locale_variable(name: str) -> bool:
     return name in ("LANG", "LANGUAGE") or name.startswith("LC_")
 
 
-def ssh_connection_ip(value: Optional[str]) -> Tuple[Optional[str], str]:
+def ssh_connection_ip(value: str | None) -> tuple[str | None, str]:
     """The server-side IP of ``$SSH_CONNECTION`` for -s, or None plus mosh's warning."""
     if value is None:
         return None, "Warning: SSH_CONNECTION not found; binding to any interface."
@@ -211,11 +211,11 @@ def ssh_connection_ip(value: Optional[str]) -> Tuple[Optional[str], str]:
 def parse_colors(text: str) -> int:
     """The -c value: a decimal integer, else mosh's 'Bad number of colors' error."""
     if not _INTEGER.fullmatch(text):
-        raise BadArgument("Bad number of colors (%s)" % text)
+        raise BadArgument(f"Bad number of colors ({text})")
     return int(text)
 
 
-def parse_port_range(text: str) -> Tuple[int, int]:
+def parse_port_range(text: str) -> tuple[int, int]:
     """``PORT`` or ``LOW:HIGH`` with mosh's rules; raises BadArgument naming the problem."""
     low_text, sep, high_text = text.partition(":")
     low = _port_number(low_text, text, "low")
@@ -223,7 +223,7 @@ def parse_port_range(text: str) -> Tuple[int, int]:
         return low, low
     high = _port_number(high_text, text, "high")
     if low > high:
-        raise _bad_range(text, "low port %d greater than high port %d" % (low, high))
+        raise _bad_range(text, f"low port {low} greater than high port {high}")
     if low == 0:
         raise _bad_range(text, "low port 0 incompatible with port ranges")
     return low, high
@@ -231,12 +231,12 @@ def parse_port_range(text: str) -> Tuple[int, int]:
 
 def _port_number(word: str, text: str, which: str) -> int:
     if not _INTEGER.fullmatch(word):
-        raise _bad_range(text, "invalid %s port number (%s)" % (which, word))
+        raise _bad_range(text, f"invalid {which} port number ({word})")
     value = int(word)
     if not 0 <= value <= 65535:
-        raise _bad_range(text, "%s port number %d outside valid range [0..65535]" % (which, value))
+        raise _bad_range(text, f"{which} port number {value} outside valid range [0..65535]")
     return value
 
 
 def _bad_range(text: str, reason: str) -> BadArgument:
-    return BadArgument("Bad UDP port range (%s): %s" % (text, reason))
+    return BadArgument(f"Bad UDP port range ({text}): {reason}")

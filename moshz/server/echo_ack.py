@@ -6,8 +6,6 @@ least ECHO_TIMEOUT ms ago"; mosh-client's prediction engine needs it.
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
-
 ECHO_TIMEOUT = 50
 
 
@@ -15,7 +13,7 @@ class EchoAck:
     """Input arrival history and the echo_ack value derived from it."""
 
     def __init__(self) -> None:
-        self._history: List[Tuple[int, int]] = []  # (client state number, arrival ms)
+        self._history: list[tuple[int, int]] = []  # (client state number, arrival ms)
         self.value = 0
 
     def register_input(self, state_num: int, now: int) -> None:
@@ -34,7 +32,7 @@ class EchoAck:
         self.value = newest
         return True
 
-    def next_wakeup(self) -> Optional[int]:
+    def next_wakeup(self) -> int | None:
         """The absolute time at which ``update`` may next change the value, or None."""
         if len(self._history) < 2:
             return None
