@@ -1,0 +1,1 @@
+"""Tests of moshz.wire: protobuf, messages, packets and fragments."""
