@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import pytest
 
 from moshz.term.wcwidth import wcwidth
 
 
-def _glibc():  # type: ignore[no-untyped-def]
+def _glibc() -> Callable[[int], int]:
     try:
         from tools.gen_widths import glibc_wcwidth
 
         return glibc_wcwidth()
     except (OSError, ImportError, AttributeError) as exc:
-        pytest.skip("glibc wcwidth unavailable: %s" % exc)
+        pytest.skip(f"glibc wcwidth unavailable: {exc}")
 
 
 def test_agrees_with_glibc_for_every_code_point() -> None:
