@@ -13,6 +13,7 @@ from typing import Mapping, Sequence
 
 from moshz import MOSH_VERSION, __version__
 from moshz.errors import UsageError
+from moshz.server.locales import is_locale_variable
 
 PROGRAM = "moshz --server"
 DEFAULT_PORT_LOW = 60001
@@ -68,9 +69,7 @@ def version_text() -> str:
     )
 
 
-def parse_server_args(
-    argv: Sequence[str], environ: Mapping[str, str]
-) -> ServerConfig | ShowText:
+def parse_server_args(argv: Sequence[str], environ: Mapping[str, str]) -> ServerConfig | ShowText:
     """Parse the arguments after ``--server`` (``environ`` supplies SSH_CONNECTION for -s)."""
     options, command = _split_command(argv)
     for word in options:
@@ -188,11 +187,6 @@ class _Builder:
             command=command,
             warnings=tuple(self.warnings),
         )
-
-
-def is_locale_variable(name: str) -> bool:
-    """True for the variables mosh forwards with -l (LANG, LANGUAGE, LC_*)."""
-    return name in ("LANG", "LANGUAGE") or name.startswith("LC_")
 
 
 def ssh_connection_ip(value: str | None) -> tuple[str | None, str]:

@@ -37,7 +37,9 @@ def test_defaults_and_legacy_forms() -> None:
     assert parse() == ServerConfig()
     assert parse("new") == ServerConfig()
     assert parse("1.2.3.4") == ServerConfig(bind_ip="1.2.3.4")
-    assert parse("1.2.3.4", "7000") == ServerConfig(bind_ip="1.2.3.4", port_low=7000, port_high=7000)
+    assert parse("1.2.3.4", "7000") == ServerConfig(
+        bind_ip="1.2.3.4", port_low=7000, port_high=7000
+    )
     with pytest.raises(BadArgument):
         parse("a", "b", "c")
 

@@ -37,7 +37,9 @@ def test_held_o_released_in_next_chunk_with_mode_at_that_time() -> None:
 def test_chunking_does_not_matter(data: bytes, step: int) -> None:
     whole = translate(data)
     translator = InputTranslator()
-    parts = b"".join(translator.translate(data[i : i + step], False) for i in range(0, len(data), step))
+    parts = b"".join(
+        translator.translate(data[i : i + step], False) for i in range(0, len(data), step)
+    )
     assert parts == whole
 
 
