@@ -104,15 +104,18 @@ class FragmentAssembly:
         self._parts: dict[int, bytes] = {}
         self._total: int | None = None
 
+    def _start(self, ident: int | None) -> None:
+        self._id = ident
+        self._parts = {}
+        self._total = None
+
     def add(self, fragment: Fragment) -> Instruction | None:
         """Store a fragment; returns the instruction once all its fragments are in.
 
         A new id discards what was collected; a repeated fragment is ignored.
         """
         if fragment.id != self._id:
-            self._id = fragment.id
-            self._parts = {}
-            self._total = None
+            self._start(fragment.id)
         elif fragment.num in self._parts:
             return None
         self._parts[fragment.num] = fragment.contents
@@ -122,8 +125,7 @@ class FragmentAssembly:
         if len(self._parts) != self._total:
             return None
         parts = self._parts
-        self._parts = {}
-        self._total = None
+        self._start(self._id)
         return decode_instruction(inflate(b"".join([parts[n] for n in range(len(parts))])))
 
     def _check_numbers(self, fragment: Fragment) -> None:
@@ -133,9 +135,7 @@ class FragmentAssembly:
         highest = max(self._parts) if fragment.final else fragment.num
         if highest < total:
             return
-        self._id = None
-        self._parts = {}
-        self._total = None
+        self._start(None)
         raise ProtocolError("fragment numbered past the final fragment")
 
 

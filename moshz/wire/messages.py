@@ -8,6 +8,7 @@ events, each sent as one ``instruction`` entry carrying one extension.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Callable, Sequence, Union
 
 from moshz.errors import ProtocolError
@@ -74,8 +75,9 @@ class EchoAck:
 UserEvent = Union[Keystroke, Resize]
 HostEvent = Union[HostBytes, Resize, EchoAck]
 
-# Instruction fields 1..7 as (decode key, encoded key).
+# Instruction fields 1..7: five varints, then diff and chaff.
 _INSTRUCTION_KEYS = [tag(n, WIRE_VARINT) for n in range(1, 6)] + [tag(6, WIRE_LEN), tag(7, WIRE_LEN)]
+_INSTRUCTION_VALUES = itemgetter(*_INSTRUCTION_KEYS)
 _K_VERSION, _K_OLD, _K_NEW, _K_ACK, _K_THROWAWAY, _K_DIFF, _K_CHAFF = (
     encode_varint(key) for key in _INSTRUCTION_KEYS
 )
@@ -128,11 +130,11 @@ def encode_instruction(inst: Instruction) -> bytes:
 
 def decode_instruction(data: bytes) -> Instruction:
     """Parse an Instruction; anything but protocol version 2 is refused."""
-    fields = read_fields(data, _INSTRUCTION_DEFAULTS)
-    version = as_uint32(fields[_INSTRUCTION_KEYS[0]])
+    values = _INSTRUCTION_VALUES(read_fields(data, _INSTRUCTION_DEFAULTS))
+    version = as_uint32(values[0])
     if version != PROTOCOL_VERSION:
         raise ProtocolError("mosh protocol version mismatch")
-    return Instruction(version, *(fields[key] for key in _INSTRUCTION_KEYS[1:]))
+    return Instruction(version, *values[1:])
 
 
 def _encode_bytes_event(data: bytes) -> bytes:

@@ -70,26 +70,38 @@ def read_varint(data: bytes, pos: int) -> tuple[int, int]:
 
 
 def iter_fields(data: bytes) -> Iterator[tuple[int, FieldValue]]:
-    """Yield each (key, value) of a message: int for varints, bytes for lengths."""
+    """Yield each (key, value) of a message: int for varints, bytes for lengths.
+
+    One-byte varints (nearly every key, length and number mosh sends) are read
+    inline; longer ones go through ``read_varint``.
+    """
     pos = 0
     end = len(data)
     while pos < end:
-        key, pos = read_varint(data, pos)
-        wire_type = key & 7
-        if key >> 3 == 0:
-            raise ProtocolError("protobuf field number 0")
-        if wire_type == WIRE_VARINT:
-            value, pos = read_varint(data, pos)
-            yield key, value
-        elif wire_type == WIRE_LEN:
-            length, pos = read_varint(data, pos)
-            stop = pos + length
-            if stop > end:
-                raise ProtocolError("protobuf length past the end")
-            yield key, data[pos:stop]
-            pos = stop
+        key = data[pos]
+        if key < 0x80:
+            pos += 1
         else:
+            key, pos = read_varint(data, pos)
+        if key < 8:
+            raise ProtocolError("protobuf field number 0")
+        wire_type = key & 7
+        if wire_type != WIRE_VARINT and wire_type != WIRE_LEN:
             pos = _skip_fixed(wire_type, pos, end)
+            continue
+        if pos < end and data[pos] < 0x80:
+            value = data[pos]
+            pos += 1
+        else:
+            value, pos = read_varint(data, pos)
+        if wire_type == WIRE_VARINT:
+            yield key, value
+            continue
+        stop = pos + value
+        if stop > end:
+            raise ProtocolError("protobuf length past the end")
+        yield key, data[pos:stop]
+        pos = stop
 
 
 def _skip_fixed(wire_type: int, pos: int, end: int) -> int:
