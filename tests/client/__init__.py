@@ -1,0 +1,1 @@
+"""Tests of the moshz client (moshz/client/, the client runtime pieces)."""
