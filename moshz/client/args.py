@@ -267,7 +267,9 @@ def check_port_request(request: str) -> str:
     if high <= 0 or high > 65535:
         raise UsageError(f"Server-side high port ({high}) must be within valid range [1..65535].")
     if low == 0:
-        raise UsageError(f"Server-side port ranges may not be used with starting port 0 ({request}).")
+        raise UsageError(
+            f"Server-side port ranges may not be used with starting port 0 ({request})."
+        )
     if low > high:
         raise UsageError(f"Server-side port range ({request}): low port greater than high port.")
     return request

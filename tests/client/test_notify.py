@@ -17,8 +17,14 @@ def bar(now: int = 0) -> NotificationBar:
 
 @pytest.mark.parametrize(
     "seconds, unit, text",
-    [(0, "seconds", "0 seconds"), (59, "s", "59 s"), (60, "s", "1:00"), (3599, "s", "59:59"),
-     (3600, "s", "1:00:00"), (3723, "seconds", "1:02:03")],
+    [
+        (0, "seconds", "0 seconds"),
+        (59, "s", "59 s"),
+        (60, "s", "1:00"),
+        (3599, "s", "59:59"),
+        (3600, "s", "1:00:00"),
+        (3723, "seconds", "1:02:03"),
+    ],
 )
 def test_format_elapsed(seconds: int, unit: str, text: str) -> None:
     assert format_elapsed(seconds, unit) == text
