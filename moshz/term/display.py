@@ -14,6 +14,7 @@ not used from the pending-wrap column (mosh would land one column short).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from moshz.term.frame import BLANK_CELL, DEFAULT_RENDITIONS, Cell, Frame, Renditions, Row
@@ -38,6 +39,12 @@ class Capabilities:
 
 
 DEFAULT_CAPABILITIES = Capabilities()
+
+
+@lru_cache(maxsize=1024)
+def _sgr(renditions: Renditions) -> str:
+    """mosh's SGR string, computed once per distinct renditions."""
+    return renditions.sgr()
 
 
 def open_sequence(smcup: bytes = b"") -> bytes:
@@ -95,7 +102,7 @@ class _Painter:
     def set_renditions(self, renditions: Renditions, force: bool = False) -> None:
         """Switch to ``renditions`` with mosh's absolute SGR, unless already there."""
         if force or (renditions is not self.renditions and renditions != self.renditions):
-            self.out.append(renditions.sgr())
+            self.out.append(_sgr(renditions))
             self.renditions = renditions
 
     def draw(self, cell: Cell) -> int:
