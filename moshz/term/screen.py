@@ -1,0 +1,562 @@
+"""mosh's framebuffer and drawing state, driven by the parser (PROTOCOL.md 8.1, 8.4-8.7).
+
+``Screen`` is the mutable half of the emulator: the parser calls its methods
+(printing, controls, escape and CSI functions, OSC), ``Emulator`` turns it
+into immutable ``Frame`` snapshots. Everything follows mosh 1.4's semantics,
+plus an alternate screen buffer (modes 47, 1047, 1049) that mosh lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from moshz.term.frame import DEFAULT_RENDITIONS, Cell, Renditions
+from moshz.term.grid import Grid, blank_cell
+from moshz.term.params import param
+from moshz.term.sgr import apply_sgr
+from moshz.term.wcwidth import wcwidth
+
+_RUNS = re.compile("[\x20-\x7e]+|[^\x20-\x7e]+")
+_MAX_CONTENTS_BYTES = 32
+_DEC_FLAGS = {
+    1: "application_cursor_keys",
+    5: "reverse_video",
+    7: "auto_wrap",
+    25: "cursor_visible",
+    1004: "mouse_focus_event",
+    1007: "mouse_alternate_scroll",
+    2004: "bracketed_paste",
+}
+_MOUSE_REPORTING = (9, 1000, 1001, 1002, 1003)
+_MOUSE_ENCODING = (1005, 1006, 1015)
+_ALTERNATE_SCREEN = (47, 1047, 1049)
+
+
+class SavedCursor(NamedTuple):
+    """What DECSC keeps and DECRC brings back."""
+
+    col: int = 0
+    row: int = 0
+    renditions: Renditions = DEFAULT_RENDITIONS
+    auto_wrap: bool = True
+    origin_mode: bool = False
+
+
+def _default_tabs(start: int, end: int) -> list[bool]:
+    return [col % 8 == 0 for col in range(start, end)]
+
+
+class Screen:
+    """The terminal state that host output edits: rows, cursor, modes, titles."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width = width
+        self.height = height
+        self.main = Grid.blank(width, height)
+        self.alternate: Grid | None = None
+        self.grid = self.main
+        self.bell_count = 0
+        self.window_title = ""
+        self.icon_name = ""
+        self.title_initialized = False
+        self.clipboard = ""
+        self.replies: list[str] = []
+        self._ascii: dict[Renditions, dict[str, Cell]] = {}
+        self._reset_drawing_state()
+
+    def _reset_drawing_state(self) -> None:
+        self.cursor_row = 0
+        self.cursor_col = 0
+        self.combining = (0, 0)
+        self.default_tabs = True
+        self.tabs = _default_tabs(0, self.width)
+        self.top = 0
+        self.bottom = self.height - 1
+        self.renditions = DEFAULT_RENDITIONS
+        self.saved = SavedCursor()
+        self.will_wrap = False
+        self.origin_mode = False
+        self.auto_wrap = True
+        self.insert_mode = False
+        self.cursor_visible = True
+        self.reverse_video = False
+        self.bracketed_paste = False
+        self.application_cursor_keys = False
+        self.mouse_reporting = 0
+        self.mouse_focus_event = False
+        self.mouse_alternate_scroll = False
+        self.mouse_encoding = 0
+
+    # Cursor movement (mosh's DrawState::move_row / move_col).
+
+    def _snap(self) -> None:
+        top, bottom = (self.top, self.bottom) if self.origin_mode else (0, self.height - 1)
+        self.cursor_row = min(max(self.cursor_row, top), bottom)
+        self.cursor_col = min(max(self.cursor_col, 0), self.width - 1)
+
+    def move_row(self, n: int, relative: bool = False) -> None:
+        """Move to row ``n`` (origin-relative) or by ``n`` rows, clamped."""
+        if relative:
+            self.cursor_row += n
+        else:
+            self.cursor_row = n + (self.top if self.origin_mode else 0)
+        self._snap()
+        self.combining = (self.cursor_row, self.cursor_col)
+        self.will_wrap = False
+
+    def move_col(self, n: int, relative: bool = False, implicit: bool = False) -> None:
+        """Move to column ``n`` or by ``n``; ``implicit`` is the advance after printing."""
+        if implicit:
+            self.combining = (self.cursor_row, self.cursor_col)
+        self.cursor_col = self.cursor_col + n if relative else n
+        if implicit:
+            self.will_wrap = self.cursor_col >= self.width
+        self._snap()
+        if not implicit:
+            self.combining = (self.cursor_row, self.cursor_col)
+            self.will_wrap = False
+
+    def _autoscroll(self, n: int) -> None:
+        row = self.cursor_row
+        if self.top <= row <= self.bottom:
+            excess = 0
+            if row + n > self.bottom:
+                excess = row + n - self.bottom
+            elif row + n < self.top:
+                excess = row + n - self.top
+            if excess:
+                self.scroll(excess)
+                self.move_row(-excess, True)
+        self.move_row(n, True)
+
+    def scroll(self, n: int) -> None:
+        """Scroll the region up by ``n`` rows (down if negative); the cursor stays."""
+        bg = self.renditions.bg
+        if n >= 0:
+            self.grid.delete_lines(self.top, n, self.top, self.bottom, bg)
+        else:
+            self.grid.insert_lines(self.top, -n, self.top, self.bottom, bg)
+
+    # Printing (8.4).
+
+    def draw(self, text: str) -> None:
+        """Print a run of printable characters."""
+        if text.isascii() and text.isprintable() and not self.insert_mode:
+            self._print_ascii(text)
+            return
+        for run in _RUNS.findall(text):
+            if run[0] <= "~" and not self.insert_mode:
+                self._print_ascii(run)
+            else:
+                for char in run:
+                    self._print_char(char)
+
+    def _ascii_cells(self) -> dict[str, Cell]:
+        cells = self._ascii.get(self.renditions)
+        if cells is None:
+            if len(self._ascii) > 64:
+                self._ascii.clear()
+            rend = self.renditions
+            cells = self._ascii[rend] = {chr(c): Cell(chr(c), rend) for c in range(0x20, 0x7F)}
+        return cells
+
+    def _print_ascii(self, text: str) -> None:
+        """Width-1 characters, a row's worth at a time (same result as one by one)."""
+        cells = self._ascii_cells()
+        width = self.width
+        start, end = 0, len(text)
+        while start < end:
+            if self.will_wrap and self.auto_wrap:
+                self._wrap_line()
+            col = self.cursor_col
+            if col == width - 1 and not self.auto_wrap:
+                start = end - 1
+            chunk = text[start : start + width - col]
+            start += len(chunk)
+            line = self.grid.lines[self.cursor_row]
+            stop = col + len(chunk)
+            line.cells[col:stop] = [cells[c] for c in chunk]
+            if stop == width:
+                line.wrap = False
+            line.row = None
+            self.combining = (self.cursor_row, stop - 1)
+            self.will_wrap = stop >= width
+            self.cursor_col = min(stop, width - 1)
+
+    def _wrap_line(self) -> None:
+        self.grid.set_wrap(self.cursor_row, True)
+        self.move_col(0)
+        self._autoscroll(1)
+
+    def _print_char(self, char: str) -> None:
+        code = ord(char)
+        width = 1 if 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xFF else wcwidth(code)
+        if width > 0:
+            self._print_graphic(char, width)
+        elif width == 0:
+            self._combine(char)
+
+    def _print_graphic(self, char: str, width: int) -> None:
+        bg = self.renditions.bg
+        if self.auto_wrap and self.will_wrap:
+            self._wrap_line()
+        elif self.auto_wrap and width == 2 and self.cursor_col == self.width - 1:
+            self.grid.put(self.cursor_row, self.cursor_col, blank_cell(bg))
+            self.grid.set_wrap(self.cursor_row, False)
+            self.move_col(0)
+            self._autoscroll(1)
+        row, col = self.cursor_row, self.cursor_col
+        if self.insert_mode:
+            self.grid.insert_cells(row, col, width, bg)
+        self.grid.put(row, col, Cell(char, self.renditions, width == 2))
+        if width == 2 and col + 1 < self.width:
+            self.grid.put(row, col + 1, blank_cell(bg))
+        self.move_col(width, True, True)
+
+    def _combine(self, char: str) -> None:
+        row, col = self.combining
+        if not (0 <= row < self.height and 0 <= col < self.width):
+            return
+        cell = self.grid.lines[row].cells[col]
+        if not cell.contents:
+            cell = cell._replace(contents=char, fallback=True)
+            self.move_col(1, True, True)
+        elif len(cell.contents.encode("utf-8", "surrogatepass")) < _MAX_CONTENTS_BYTES:
+            cell = cell._replace(contents=cell.contents + char)
+        self.grid.amend(row, col, cell)
+
+    # Control characters and escape functions (8.5).
+
+    def bell(self) -> None:
+        """BEL: count it (the client rings when the count changes)."""
+        self.bell_count += 1
+
+    def backspace(self) -> None:
+        """BS: one column left."""
+        self.move_col(-1, True)
+
+    def tab(self) -> None:
+        """HT: next tab stop."""
+        self._tab(1)
+
+    def linefeed(self) -> None:
+        """LF, VT, FF, IND: down one row, scrolling at the region bottom."""
+        self._autoscroll(1)
+
+    def carriage_return(self) -> None:
+        """CR: column 0."""
+        self.move_col(0)
+
+    def next_line(self) -> None:
+        """NEL: column 0 and line feed."""
+        self.move_col(0)
+        self._autoscroll(1)
+
+    def set_tab_stop(self) -> None:
+        """HTS: a tab stop at the cursor column."""
+        self.tabs[self.cursor_col] = True
+
+    def reverse_index(self) -> None:
+        """RI: up one row, scrolling down at the region top."""
+        self._autoscroll(-1)
+
+    def save_cursor(self) -> None:
+        """DECSC."""
+        self.saved = SavedCursor(
+            self.cursor_col, self.cursor_row, self.renditions, self.auto_wrap, self.origin_mode
+        )
+
+    def restore_cursor(self) -> None:
+        """DECRC (clamped: the screen may have shrunk since)."""
+        saved = self.saved
+        self.cursor_col, self.cursor_row = saved.col, saved.row
+        self.renditions = saved.renditions
+        self.auto_wrap, self.origin_mode = saved.auto_wrap, saved.origin_mode
+        self._snap()
+        self.combining = (self.cursor_row, self.cursor_col)
+
+    def full_reset(self) -> None:
+        """RIS: everything but the bell count, icon name and title_initialized."""
+        self._reset_drawing_state()
+        self.main = self.grid = Grid.blank(self.width, self.height)
+        self.alternate = None
+        self.window_title = ""
+        self.clipboard = ""
+
+    def alignment_test(self) -> None:
+        """DECALN: fill the screen with ``E``."""
+        self.grid.fill(Cell("E", Renditions(bg=self.renditions.bg)))
+
+    def _tab(self, count: int) -> None:
+        col = self._next_tab(count)
+        keep = self.will_wrap
+        self.move_col(self.width - 1 if col < 0 else col)
+        self.will_wrap = keep
+
+    def _next_tab(self, count: int) -> int:
+        if count >= 0:
+            for col in range(self.cursor_col + 1, self.width):
+                if self.tabs[col]:
+                    count -= 1
+                    if count == 0:
+                        return col
+            return -1
+        for col in range(self.cursor_col - 1, 0, -1):
+            if self.tabs[col]:
+                count += 1
+                if count == 0:
+                    return col
+        return 0
+
+    # CSI functions; ``params`` as parsed by moshz.term.params.
+
+    def cursor_up(self, params: list[int]) -> None:
+        """CUU."""
+        self.move_row(-param(params, 0, 1), True)
+
+    def cursor_down(self, params: list[int]) -> None:
+        """CUD."""
+        self.move_row(param(params, 0, 1), True)
+
+    def cursor_forward(self, params: list[int]) -> None:
+        """CUF."""
+        self.move_col(param(params, 0, 1), True)
+
+    def cursor_back(self, params: list[int]) -> None:
+        """CUB."""
+        self.move_col(-param(params, 0, 1), True)
+
+    def cursor_position(self, params: list[int]) -> None:
+        """CUP / HVP (1-based, origin-aware rows)."""
+        self.move_row(param(params, 0, 1) - 1)
+        self.move_col(param(params, 1, 1) - 1)
+
+    def column_absolute(self, params: list[int]) -> None:
+        """CHA / HPA."""
+        self.move_col(param(params, 0, 1) - 1)
+
+    def row_absolute(self, params: list[int]) -> None:
+        """VPA."""
+        self.move_row(param(params, 0, 1) - 1)
+
+    def erase_in_display(self, params: list[int]) -> None:
+        """ED 0 / 1 / 2."""
+        mode, bg = param(params, 0, 0), self.renditions.bg
+        if mode == 0:
+            self.grid.erase(self.cursor_row, self.cursor_col, self.width, bg)
+            rows = range(self.cursor_row + 1, self.height)
+        elif mode == 1:
+            self.grid.erase(self.cursor_row, 0, self.cursor_col + 1, bg)
+            rows = range(self.cursor_row)
+        else:
+            rows = range(self.height) if mode == 2 else range(0)
+        for y in rows:
+            self.grid.reset_line(y, bg)
+
+    def erase_in_line(self, params: list[int]) -> None:
+        """EL 0 / 1 / 2."""
+        mode, bg = param(params, 0, 0), self.renditions.bg
+        if mode == 0:
+            self.grid.erase(self.cursor_row, self.cursor_col, self.width, bg)
+        elif mode == 1:
+            self.grid.erase(self.cursor_row, 0, self.cursor_col + 1, bg)
+        elif mode == 2:
+            self.grid.reset_line(self.cursor_row, bg)
+
+    def erase_chars(self, params: list[int]) -> None:
+        """ECH."""
+        end = min(self.cursor_col + param(params, 0, 1), self.width)
+        self.grid.erase(self.cursor_row, self.cursor_col, end, self.renditions.bg)
+
+    def insert_chars(self, params: list[int]) -> None:
+        """ICH."""
+        n = param(params, 0, 1)
+        self.grid.insert_cells(self.cursor_row, self.cursor_col, n, self.renditions.bg)
+
+    def delete_chars(self, params: list[int]) -> None:
+        """DCH."""
+        n = param(params, 0, 1)
+        self.grid.delete_cells(self.cursor_row, self.cursor_col, n, self.renditions.bg)
+
+    def insert_lines(self, params: list[int]) -> None:
+        """IL (inside the scrolling region), then column 0."""
+        n = param(params, 0, 1)
+        self.grid.insert_lines(self.cursor_row, n, self.top, self.bottom, self.renditions.bg)
+        self.move_col(0)
+
+    def delete_lines(self, params: list[int]) -> None:
+        """DL (inside the scrolling region), then column 0."""
+        n = param(params, 0, 1)
+        self.grid.delete_lines(self.cursor_row, n, self.top, self.bottom, self.renditions.bg)
+        self.move_col(0)
+
+    def scroll_up(self, params: list[int]) -> None:
+        """SU (CSI S)."""
+        self.scroll(param(params, 0, 1))
+
+    def scroll_down(self, params: list[int]) -> None:
+        """SD (CSI T)."""
+        self.scroll(-param(params, 0, 1))
+
+    def tab_forward(self, params: list[int]) -> None:
+        """CHT."""
+        self._tab(param(params, 0, 1))
+
+    def tab_backward(self, params: list[int]) -> None:
+        """CBT."""
+        self._tab(-param(params, 0, 1))
+
+    def clear_tabs(self, params: list[int]) -> None:
+        """TBC 0 (at the cursor) / 3 (all, and no more default stops)."""
+        mode = param(params, 0, 0)
+        if mode == 0:
+            self.tabs[self.cursor_col] = False
+        elif mode == 3:
+            self.default_tabs = False
+            self.tabs = [False] * self.width
+
+    def set_region(self, params: list[int]) -> None:
+        """DECSTBM; invalid regions are ignored, valid ones home the cursor."""
+        top, bottom = param(params, 0, 1), param(params, 1, self.height)
+        if bottom <= top or top > self.height:
+            return
+        self._set_region(top - 1, bottom - 1)
+        self.move_row(0)
+        self.move_col(0)
+
+    def _set_region(self, top: int, bottom: int) -> None:
+        self.top = max(top, 0)
+        self.bottom = max(min(bottom, self.height - 1), self.top)
+        if self.origin_mode:
+            self._snap()
+            self.combining = (self.cursor_row, self.cursor_col)
+
+    def select_graphic_rendition(self, params: list[int]) -> None:
+        """SGR."""
+        self.renditions = apply_sgr(self.renditions, params)
+
+    def set_modes(self, params: list[int]) -> None:
+        """SM: only insert mode (4)."""
+        self._ansi_modes(params, True)
+
+    def reset_modes(self, params: list[int]) -> None:
+        """RM: only insert mode (4)."""
+        self._ansi_modes(params, False)
+
+    def _ansi_modes(self, params: list[int], value: bool) -> None:
+        for i in range(len(params)):
+            if param(params, i, 0) == 4:
+                self.insert_mode = value
+
+    def set_private_modes(self, params: list[int]) -> None:
+        """DECSET."""
+        for i in range(len(params)):
+            self._private_mode(param(params, i, 0), True)
+
+    def reset_private_modes(self, params: list[int]) -> None:
+        """DECRST."""
+        for i in range(len(params)):
+            self._private_mode(param(params, i, 0), False)
+
+    def _private_mode(self, code: int, value: bool) -> None:
+        if code in _DEC_FLAGS:
+            setattr(self, _DEC_FLAGS[code], value)
+        elif code in _MOUSE_REPORTING:
+            self.mouse_reporting = code if value else 0
+        elif code in _MOUSE_ENCODING:
+            self.mouse_encoding = code if value else 0
+        elif code in _ALTERNATE_SCREEN:
+            self._switch_screen(code, value)
+        elif code in (3, 6):
+            self.move_row(0)
+            self.move_col(0)
+            if code == 6:
+                self.origin_mode = value
+            else:
+                for y in range(self.height):
+                    self.grid.reset_line(y, self.renditions.bg)
+
+    def _switch_screen(self, code: int, enter: bool) -> None:
+        """Beyond mosh: the alternate screen buffer; the main one is kept untouched."""
+        if enter == (self.grid is not self.main):
+            return
+        if enter:
+            if code == 1049:
+                self.save_cursor()
+            if self.alternate is None or code == 1049:
+                self.alternate = Grid.blank(self.width, self.height, self.renditions.bg)
+            self.grid = self.alternate
+            return
+        if code == 1047:
+            self.alternate = None
+        self.grid = self.main
+        if code == 1049:
+            self.restore_cursor()
+
+    def device_attributes(self, params: list[int]) -> None:
+        """DA: a plain VT220."""
+        self.replies.append("\x1b[?62c")
+
+    def secondary_device_attributes(self, params: list[int]) -> None:
+        """Secondary DA."""
+        self.replies.append("\x1b[>1;10;0c")
+
+    def device_status(self, params: list[int]) -> None:
+        """DSR 5 (status) and 6 (cursor position, absolute)."""
+        mode = param(params, 0, 0)
+        if mode == 5:
+            self.replies.append("\x1b[0n")
+        elif mode == 6:
+            self.replies.append(f"\x1b[{self.cursor_row + 1};{self.cursor_col + 1}R")
+
+    def soft_reset(self, params: list[int]) -> None:
+        """DECSTR."""
+        self.insert_mode = False
+        self.origin_mode = False
+        self.cursor_visible = True
+        self.application_cursor_keys = False
+        self._set_region(0, self.height - 1)
+        self.renditions = DEFAULT_RENDITIONS
+        self.saved = SavedCursor()
+
+    # OSC (8.6) and resize (8.7).
+
+    def operating_system_command(self, text: str) -> None:
+        """OSC 0/1/2 (titles, up to index 256) and OSC 52;c (clipboard)."""
+        if text.startswith("52;c;"):
+            self.clipboard = text[5:]
+            return
+        if text[:1] == ";":
+            command, offset = 0, 1
+        elif text[1:2] == ";":
+            command, offset = ord(text[0]) - ord("0"), 2
+        else:
+            return
+        if command in (0, 1, 2):
+            self.title_initialized = True
+            value = text[offset:256]
+            if command != 2:
+                self.icon_name = value
+            if command != 1:
+                self.window_title = value
+
+    def resize(self, width: int, height: int) -> None:
+        """New size: region reset, tabs extended, rows cut or padded, cursor clamped."""
+        if (width, height) == (self.width, self.height):
+            return
+        self.top, self.bottom = 0, height - 1
+        tabs = self.tabs[:width]
+        if self.default_tabs:
+            tabs.extend(_default_tabs(len(tabs), width))
+        else:
+            tabs.extend([False] * (width - len(tabs)))
+        self.tabs = tabs
+        for grid in (self.main, self.alternate):
+            if grid is not None:
+                grid.resize(width, height, self.renditions.bg)
+        self.width, self.height = width, height
+        self._snap()
+        row, col = self.combining
+        if col >= width or row >= height:
+            self.combining = (-1, -1)

@@ -1,0 +1,268 @@
+"""mosh's VT500-style parser, run on pyte's byte stream (PROTOCOL.md 8.3).
+
+pyte's ``ByteStream`` decodes UTF-8 incrementally (invalid input becomes
+U+FFFD, split sequences wait for their next bytes) and hands whole runs of
+printable text straight to ``Screen.draw``. Everything else goes through
+``Machine``, which replaces pyte's own state machine because mosh's rules
+differ in ways that change the screen: C1 controls, private markers and
+intermediates in the dispatch key, ``:`` making a CSI void, OSC ends, DCS and
+string swallowing, and which functions keep the pending wrap.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Generator
+
+import pyte
+
+from moshz.term.params import MAX_PARAM_CHARS, parse_params
+from moshz.term.screen import Screen
+
+_ANYWHERE = frozenset([0x18, 0x1A, 0x1B, *range(0x80, 0xA0)])
+_STRING_STARTS = frozenset([0x90, 0x98, 0x9E, 0x9F])
+_MAX_INTERMEDIATES = 8
+_MAX_OSC = 16384
+_CSI_KEEPS_WRAP = frozenset(["I", "Z", "g", "?h", "?l", "m"])
+
+State = Callable[[str, int], None]
+
+
+class Machine:
+    """The parser states, fed one code point at a time, dispatching to a Screen."""
+
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+        self.params = ""
+        self.intermediates = ""
+        self.osc: list[str] = []
+        self.ground: State = self._ground
+        self.state = self.ground
+        self._osc_state: State = self._osc_string
+        self._controls = _control_table(screen)
+        self._escapes: dict[str, Callable[[], None]] = {
+            "7": screen.save_cursor,
+            "8": screen.restore_cursor,
+            "c": screen.full_reset,
+            "#8": screen.alignment_test,
+        }
+        self._csi = _csi_table(screen)
+
+    def step(self, char: str) -> bool:
+        """Consume one code point; True when back in the ground state."""
+        code = ord(char)
+        if code in _ANYWHERE:
+            self._anywhere(char, code)
+        else:
+            self.state(char, 0x41 if code >= 0xA0 else code)
+        return self.state is self.ground
+
+    def _enter(self, state: State) -> None:
+        if self.state is self._osc_state:
+            self.screen.operating_system_command("".join(self.osc))
+        self.state = state
+
+    def _begin(self, state: State) -> None:
+        self._enter(state)
+        self.params = ""
+        self.intermediates = ""
+
+    def _anywhere(self, char: str, code: int) -> None:
+        if code == 0x1B:
+            self._begin(self._escape)
+        elif code == 0x9B:
+            self._begin(self._csi_entry)
+        elif code == 0x9D:
+            self._enter(self._osc_state)
+            self.osc = []
+        elif code in _STRING_STARTS:
+            self._enter(self._string)
+        else:
+            self._enter(self.ground)
+            if code != 0x9C:
+                self._execute(char)
+
+    def _ground(self, char: str, code: int) -> None:
+        if code < 0x20:
+            self._execute(char)
+        elif code != 0x7F:
+            self.screen.draw(char)
+
+    def _escape(self, char: str, code: int) -> None:
+        if code < 0x20:
+            self._execute(char)
+        elif code < 0x30:
+            self._collect(char)
+            self.state = self._escape_intermediate
+        elif code == 0x5B:
+            self._begin(self._csi_entry)
+        elif code == 0x5D:
+            self._enter(self._osc_state)
+            self.osc = []
+        elif code in (0x50, 0x58, 0x5E, 0x5F):
+            self.state = self._string
+        elif code < 0x7F:
+            self.state = self.ground
+            self._esc_dispatch(char)
+
+    def _escape_intermediate(self, char: str, code: int) -> None:
+        if code < 0x20:
+            self._execute(char)
+        elif code < 0x30:
+            self._collect(char)
+        elif code < 0x7F:
+            self.state = self.ground
+            self._esc_dispatch(char)
+
+    def _csi_entry(self, char: str, code: int) -> None:
+        if 0x3C <= code <= 0x3F:
+            self._collect(char)
+            self.state = self._csi_param
+        else:
+            self._csi_param(char, code)
+
+    def _csi_param(self, char: str, code: int) -> None:
+        if code < 0x20:
+            self._execute(char)
+        elif 0x30 <= code <= 0x39 or code == 0x3B:
+            if len(self.params) < MAX_PARAM_CHARS:
+                self.params += char
+            self.state = self._csi_param
+        elif code < 0x30:
+            self._collect(char)
+            self.state = self._csi_intermediate
+        elif code < 0x40:
+            self.state = self._csi_ignore
+        elif code < 0x7F:
+            self.state = self.ground
+            self._csi_dispatch(char)
+
+    def _csi_intermediate(self, char: str, code: int) -> None:
+        if code < 0x20:
+            self._execute(char)
+        elif code < 0x30:
+            self._collect(char)
+        elif code < 0x40:
+            self.state = self._csi_ignore
+        elif code < 0x7F:
+            self.state = self.ground
+            self._csi_dispatch(char)
+
+    def _csi_ignore(self, char: str, code: int) -> None:
+        if code < 0x20:
+            self._execute(char)
+        elif 0x40 <= code < 0x7F:
+            self.state = self.ground
+
+    def _string(self, char: str, code: int) -> None:
+        """DCS, SOS, PM and APC contents: all discarded until an ST, ESC or CAN."""
+
+    def _osc_string(self, char: str, code: int) -> None:
+        if 0x20 <= code <= 0x7F:
+            if len(self.osc) < _MAX_OSC:
+                self.osc.append(char)
+        elif code == 0x07:
+            self._enter(self.ground)
+
+    def _collect(self, char: str) -> None:
+        if len(self.intermediates) < _MAX_INTERMEDIATES:
+            self.intermediates += char
+
+    def _key(self, final: str) -> str:
+        if len(self.intermediates) < _MAX_INTERMEDIATES and ord(final) <= 0xFF:
+            return self.intermediates + final
+        return self.intermediates
+
+    def _execute(self, char: str) -> None:
+        if char != "\t":
+            self.screen.will_wrap = False
+        handler = self._controls.get(char)
+        if handler is not None:
+            handler()
+
+    def _esc_dispatch(self, char: str) -> None:
+        code = ord(char)
+        if not self.intermediates and 0x40 <= code <= 0x5F:
+            self._execute(chr(code + 0x40))
+            return
+        self.screen.will_wrap = False
+        handler = self._escapes.get(self._key(char))
+        if handler is not None:
+            handler()
+
+    def _csi_dispatch(self, char: str) -> None:
+        key = self._key(char)
+        if key not in _CSI_KEEPS_WRAP:
+            self.screen.will_wrap = False
+        handler = self._csi.get(key)
+        if handler is not None:
+            handler(parse_params(self.params))
+
+
+def _control_table(screen: Screen) -> dict[str, Callable[[], None]]:
+    return {
+        "\x07": screen.bell,
+        "\x08": screen.backspace,
+        "\x09": screen.tab,
+        "\x0a": screen.linefeed,
+        "\x0b": screen.linefeed,
+        "\x0c": screen.linefeed,
+        "\x0d": screen.carriage_return,
+        "\x84": screen.linefeed,
+        "\x85": screen.next_line,
+        "\x88": screen.set_tab_stop,
+        "\x8d": screen.reverse_index,
+    }
+
+
+def _csi_table(screen: Screen) -> dict[str, Callable[[list[int]], None]]:
+    return {
+        "@": screen.insert_chars,
+        "A": screen.cursor_up,
+        "B": screen.cursor_down,
+        "C": screen.cursor_forward,
+        "D": screen.cursor_back,
+        "G": screen.column_absolute,
+        "`": screen.column_absolute,
+        "H": screen.cursor_position,
+        "f": screen.cursor_position,
+        "I": screen.tab_forward,
+        "Z": screen.tab_backward,
+        "J": screen.erase_in_display,
+        "K": screen.erase_in_line,
+        "L": screen.insert_lines,
+        "M": screen.delete_lines,
+        "P": screen.delete_chars,
+        "X": screen.erase_chars,
+        "S": screen.scroll_up,
+        "T": screen.scroll_down,
+        "d": screen.row_absolute,
+        "g": screen.clear_tabs,
+        "r": screen.set_region,
+        "m": screen.select_graphic_rendition,
+        "h": screen.set_modes,
+        "l": screen.reset_modes,
+        "?h": screen.set_private_modes,
+        "?l": screen.reset_private_modes,
+        "c": screen.device_attributes,
+        ">c": screen.secondary_device_attributes,
+        "n": screen.device_status,
+        "!p": screen.soft_reset,
+    }
+
+
+class MoshStream(pyte.ByteStream):
+    """pyte's incremental UTF-8 byte stream with mosh's parser behind it."""
+
+    _text_pattern = re.compile("[\x20-\x7e\xa0-\U0010ffff]+")
+
+    def __init__(self, screen: Screen) -> None:
+        self.machine = Machine(screen)
+        super().__init__(screen, strict=False)
+
+    def _parser_fsm(self) -> Generator[bool | None, str, None]:
+        step = self.machine.step
+        in_ground: bool | None = True
+        while True:
+            char = yield in_ground
+            in_ground = step(char)
