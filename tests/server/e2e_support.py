@@ -1,0 +1,99 @@
+"""Shared pieces of the server's end-to-end tests (tests/e2e/test_server_*.py).
+
+Real mosh (the Debian wrapper and mosh-client) logs in through the test sshd
+as the non-root test user and starts ``moshz --server`` from a freshly built
+one-file moshz (or the file named by $MOSHZ_FILE).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterator, Mapping
+
+import pytest
+
+from tests.tools.account import PROMPT
+from tests.tools.sshd import SshServer
+from tests.tools.tmux import Pane, Tmux
+from tests.tools.wait import wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+PROMPT_MARK = PROMPT.rstrip()
+
+
+@pytest.fixture(scope="session")
+def moshz_file(e2e_ready: None) -> Iterator[str]:
+    """Path of a one-file moshz the test user can run: $MOSHZ_FILE, or a fresh build."""
+    given = os.environ.get("MOSHZ_FILE")
+    if given:
+        yield given
+        return
+    with tempfile.TemporaryDirectory(prefix="moshz-e2e-build-") as directory:
+        os.chmod(directory, 0o755)
+        output = os.path.join(directory, "moshz")
+        subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "-o", output],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        yield output
+
+
+def mosh_argv(ssh_server: SshServer, server_command: str) -> list[str]:
+    """Debian's mosh, logging in through the test sshd, with ``server_command`` as mosh-server."""
+    return [
+        "mosh",
+        f"--ssh={ssh_server.ssh_command}",
+        f"--server={server_command}",
+        ssh_server.destination,
+    ]
+
+
+def server_command(moshz: str, env: Mapping[str, str] | None = None) -> str:
+    """The remote command line that starts ``moshz --server`` (with extra environment)."""
+    prefix = ["env"] + [f"{k}={v}" for k, v in (env or {}).items()] if env else []
+    return shlex.join(prefix + [moshz, "--server"])
+
+
+def start_session(
+    tmux: Tmux,
+    ssh_server: SshServer,
+    command: str,
+    width: int = 80,
+    height: int = 24,
+    env: Mapping[str, str] | None = None,
+) -> Pane:
+    """A mosh session in a new pane, waited for until the shell prompt shows."""
+    pane = tmux.new_pane(mosh_argv(ssh_server, command), width, height, env=env)
+    pane.wait_for_text(PROMPT_MARK, timeout=30)
+    return pane
+
+
+def ask(pane: Pane, command: str, tag: str) -> str:
+    """Run ``command`` whose output line starts with ``tag=``; return the rest of that line."""
+    pane.line(f"clear; {command}")
+    screen = pane.wait_for(lambda s: f"\n{tag}=" in "\n" + s, f"{tag}= output")
+    for row in screen.split("\n"):
+        if row.startswith(f"{tag}="):
+            return row[len(tag) + 1 :].rstrip()
+    raise AssertionError(f"no {tag}= row")
+
+
+def process_gone(pid: int) -> bool:
+    """True once ``pid`` no longer exists (or is a zombie nobody reaped yet)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state == "Z"
+
+
+def wait_gone(pid: int, timeout: float = 20.0) -> None:
+    """Wait until process ``pid`` has exited."""
+    wait_until(lambda: process_gone(pid), timeout, f"process {pid} to exit", lambda: "")
