@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
 """Build dist/moshz: one executable file (a shiv zipapp) holding moshz and what it imports.
 
-It bundles the moshz sources plus the installed distributions of cryptography, cffi, pycparser,
-pyte and wcwidth (those of the Python running this script: no download), compressed, with the
-shebang ``/usr/bin/env python3``. The archive is reproducible for the same inputs: fixed
-timestamps and file modes, sorted entries, no paths of the build machine.
+It bundles the moshz sources plus cryptography, cffi, pycparser, pyte and wcwidth, compressed,
+with the shebang ``/usr/bin/env python3``. The pure-Python ones are copied from this Python's
+installation. For the native ones the build fetches with pip (cached in build/wheels) wheels of
+the installed versions that let the native backend load on every CPython from 3.9 on:
+cryptography's ``cp39-abi3`` build for this CPU (glibc >= 2.28), one ``_cffi_backend`` per
+CPython minor version (they sit side by side), and typing_extensions for 3.9 and 3.10. Where pip
+cannot fetch them (offline, or ``--offline``) it bundles the installed ones instead, which load
+only on this Python's minor version; other Pythons then use the pure backend. The archive is
+reproducible for the same inputs: fixed timestamps and file modes, sorted entries, no paths of
+the build machine.
 
 shiv unpacks its site-packages under ``~/.shiv`` on first run. A small boot module
 (``_moshz_boot``, written into the archive) first checks that this is possible and otherwise
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -28,7 +35,12 @@ from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = ROOT / "dist" / "moshz"
+WHEEL_CACHE = ROOT / "build" / "wheels"
 BUNDLED = ("cryptography", "cffi", "pycparser", "pyte", "wcwidth")
+NATIVE = ("cryptography", "cffi")
+# CPythons whose cffi backend is bundled (3.9.2: cryptography excludes 3.9.0 and 3.9.1).
+PORTABLE_PYTHONS = ("3.9.2", "3.10", "3.11", "3.12", "3.13", "3.14")
+MANYLINUX = ("manylinux_2_17", "manylinux2014", "manylinux_2_28")
 ENTRY = "_moshz_boot:main"
 SHEBANG = "/usr/bin/env python3"
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can hold
@@ -123,24 +135,76 @@ def moshz_files() -> Iterator[tuple[Path, str]]:
             yield path, path.relative_to(ROOT).as_posix()
 
 
-def stage(target: Path) -> list[str]:
-    """Copy everything to bundle into target with normalized modes; return what was bundled."""
-    bundled = []
+def download(name: str, python: str, abi: str) -> Path:
+    """The wheel of the installed version of `name` for CPython `python` on this CPU (pip)."""
+    version = metadata.version(name)
+    command = [
+        sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+        "--no-deps", "--only-binary=:all:", "--implementation", "cp", "--python-version", python,
+        "--abi", abi, "--dest", str(WHEEL_CACHE), f"{name}=={version}",
+    ]
+    for tag in MANYLINUX:
+        command += ["--platform", f"{tag}_{platform.machine()}"]
+    subprocess.run(command, check=True, capture_output=True, timeout=600)
+    pattern = f"{name.replace('-', '_')}-{version}-*-{abi}-*.whl"
+    found = sorted(WHEEL_CACHE.glob(pattern))
+    if not found:
+        raise OSError(f"pip saved no {pattern}")
+    return found[0]
+
+
+def portable_wheels() -> list[Path]:
+    """The native distributions (and what they need on 3.9/3.10) as wheels for CPython >= 3.9."""
+    WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
+    wheels = [download("cryptography", PORTABLE_PYTHONS[0], "abi3")]
+    for python in PORTABLE_PYTHONS:
+        wheels.append(download("cffi", python, "cp" + "".join(python.split(".")[:2])))
+    wheels.append(download("typing_extensions", PORTABLE_PYTHONS[0], "none"))
+    return wheels
+
+
+def unpack_wheel(wheel: Path, target: Path) -> None:
+    """Unpack a wheel into the staging site-packages, without its install records."""
+    with zipfile.ZipFile(wheel) as archive:
+        for name in archive.namelist():
+            if not name.endswith("/") and name.rsplit("/", 1)[-1] not in DROPPED_METADATA:
+                dest = target / name
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(archive.read(name))
+
+
+def _native_sources(target: Path, portable: bool) -> tuple[str, ...]:
+    """Unpack the portable native wheels if wanted and possible; the names still to copy."""
+    if not portable:
+        return BUNDLED
+    try:
+        wheels = portable_wheels()
+    except (OSError, subprocess.SubprocessError) as exc:
+        print(f"build: no portable wheels ({exc}); bundling this Python's own", file=sys.stderr)
+        return BUNDLED
+    for wheel in wheels:
+        unpack_wheel(wheel, target)
+    return tuple(name for name in BUNDLED if name not in NATIVE)
+
+
+def stage(target: Path, portable: bool) -> list[str]:
+    """Gather everything to bundle into target with normalized modes; return what was bundled."""
+    copied = _native_sources(target, portable)
     files = list(moshz_files())
-    for name in BUNDLED:
+    for name in copied:
         files.extend(distribution_files(name))
-        bundled.append(f"{name} {metadata.version(name)}")
     for src, rel in files:
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)
-        os.chmod(dest, 0o755 if rel.endswith(".so") else 0o644)
-    for directory in [target, *(p for p in target.rglob("*") if p.is_dir())]:
-        os.chmod(directory, 0o755)
-    return bundled
+    for path in target.rglob("*"):
+        os.chmod(path, 0o755 if path.is_dir() or path.suffix == ".so" else 0o644)
+    os.chmod(target, 0o755)
+    kind = "portable" if "cryptography" not in copied else "this Python's"
+    return [f"{name} {metadata.version(name)}" for name in BUNDLED] + [f"native: {kind}"]
 
 
-def build(output: Path) -> list[str]:
+def build(output: Path, portable: bool = True) -> list[str]:
     """Write the zipapp to output and return the list of bundled distributions."""
     from shiv import __version__ as shiv_version
     from shiv.bootstrap.environment import Environment
@@ -159,7 +223,7 @@ def build(output: Path) -> list[str]:
     partial = output.with_name(output.name + ".part")
     with tempfile.TemporaryDirectory(prefix="moshz-build-") as tmp:
         site_packages = Path(tmp) / "site-packages"
-        bundled = stage(site_packages)
+        bundled = stage(site_packages, portable)
         create_archive(
             [site_packages], partial, SHEBANG, "_moshz_boot:bootstrap", env, compressed=True
         )
@@ -177,8 +241,10 @@ def main(argv: list[str]) -> int:
     """Command line: ``python3 build.py [-o OUTPUT]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--offline", action="store_true",
+                        help="bundle only what is installed: native crypto for this Python only")
     args = parser.parse_args(argv)
-    bundled = build(args.output)
+    bundled = build(args.output, portable=not args.offline)
     size = args.output.stat().st_size
     print("built {} ({:.1f} MB): moshz + {}".format(args.output, size / 1e6, ", ".join(bundled)))
     return 0

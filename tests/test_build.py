@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -121,13 +123,48 @@ def test_says_pure_when_cryptography_cannot_be_imported(built, system_python, sh
     assert _check_outputs(prefix, env).startswith(expected)
 
 
+def _bundled_cffi_versions(archive: Path) -> list[str]:
+    """The CPython minor versions ("3.12") whose cffi backend the archive carries."""
+    with zipfile.ZipFile(archive) as z:
+        found = (re.search(r"_cffi_backend\.cpython-3(\d+)-", n) for n in z.namelist())
+        return sorted({f"3.{m.group(1)}" for m in found if m}, key=lambda v: int(v[2:]))
+
+
+def _interpreters(version: str) -> list[str]:
+    """Interpreters of one CPython minor version found on this machine (PATH and pyenv)."""
+    pyenv = os.path.expanduser(os.environ.get("PYENV_ROOT", "~/.pyenv"))
+    candidates = [shutil.which(f"python{version}")]
+    candidates += sorted(glob.glob(f"{pyenv}/versions/{version}.*/bin/python{version}"))
+    working = []
+    for path in filter(None, candidates):
+        probe = subprocess.run([path, "-c", "import sys; print(sys.version_info[:2])"],
+                               capture_output=True, text=True, timeout=60, check=False)
+        if probe.returncode == 0:
+            working.append(path)
+    return working[-1:]
+
+
+def test_native_backend_loads_on_every_bundled_python(built, shared_dir):
+    versions = _bundled_cffi_versions(built)
+    if len(versions) < 2:
+        pytest.skip("built --offline: native crypto only for the build's own Python")
+    checked = []
+    for version in versions:
+        for python in _interpreters(version):
+            out = _run([python, str(built), "-v", "--version"], {"SHIV_ROOT": str(shared_dir)})
+            assert out.splitlines()[1].startswith("crypto: native (cryptography "), python
+            checked.append(version)
+    if not checked:
+        pytest.skip("no bundled CPython version is installed here")
+
+
 def test_archive_is_reproducible_and_names_no_build_paths(built, shared_dir):
     outputs = []
     for name in ("a", "b"):
         out = shared_dir / name / "moshz"
         env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
-        subprocess.run([sys.executable, str(REPO / "build.py"), "-o", str(out)], env=env,
-                       check=True, timeout=600, capture_output=True)
+        subprocess.run([sys.executable, str(REPO / "build.py"), "--offline", "-o", str(out)],
+                       env=env, check=True, timeout=600, capture_output=True)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     needles = {str(REPO).encode(), sys.prefix.encode(), str(shared_dir).encode()}
