@@ -53,8 +53,7 @@ def blank_lines(width: int, count: int, background: int) -> list[Line]:
     """``count`` erased rows sharing one new generation (one mosh ``newrow()``)."""
     cell = blank_cell(background)
     gen = new_generation()
-    row = Row((cell,) * width, False, gen)
-    return [Line([cell] * width, False, gen, row) for _ in range(count)]
+    return [Line([cell] * width, False, gen, None) for _ in range(count)]
 
 
 class Grid:

@@ -91,9 +91,20 @@ class Screen:
     # Cursor movement (mosh's DrawState::move_row / move_col).
 
     def _snap(self) -> None:
-        top, bottom = (self.top, self.bottom) if self.origin_mode else (0, self.height - 1)
-        self.cursor_row = min(max(self.cursor_row, top), bottom)
-        self.cursor_col = min(max(self.cursor_col, 0), self.width - 1)
+        if self.origin_mode:
+            top, bottom = self.top, self.bottom
+        else:
+            top, bottom = 0, self.height - 1
+        row = self.cursor_row
+        if row < top:
+            self.cursor_row = top
+        elif row > bottom:
+            self.cursor_row = bottom
+        col = self.cursor_col
+        if col < 0:
+            self.cursor_col = 0
+        elif col >= self.width:
+            self.cursor_col = self.width - 1
 
     def move_row(self, n: int, relative: bool = False) -> None:
         """Move to row ``n`` (origin-relative) or by ``n`` rows, clamped."""
@@ -119,16 +130,15 @@ class Screen:
 
     def _autoscroll(self, n: int) -> None:
         row = self.cursor_row
+        target = row + n
         if self.top <= row <= self.bottom:
-            excess = 0
-            if row + n > self.bottom:
-                excess = row + n - self.bottom
-            elif row + n < self.top:
-                excess = row + n - self.top
-            if excess:
-                self.scroll(excess)
-                self.move_row(-excess, True)
-        self.move_row(n, True)
+            if target > self.bottom:
+                self.scroll(target - self.bottom)
+                target = self.bottom
+            elif target < self.top:
+                self.scroll(target - self.top)
+                target = self.top
+        self.move_row(target - row, True)
 
     def scroll(self, n: int) -> None:
         """Scroll the region up by ``n`` rows (down if negative); the cursor stays."""

@@ -25,6 +25,15 @@ _MAX_INTERMEDIATES = 8
 _MAX_OSC = 16384
 _CSI_KEEPS_WRAP = frozenset(["I", "Z", "g", "?h", "?l", "m"])
 
+# Ground-state pre-scan: pyte hands whole runs of these to ``Machine.draw``,
+# which must give exactly what feeding them one by one through ``step`` gives.
+_PRINTABLE = "\x20-\x7e\xa0-\U0010ffff"
+_CSI_SHAPE = "\x1b\\[[<-?]?[0-9;]*[ -/]*[@-~]"
+_ESC_SHAPE = "\x1b(?:[ -/]+[0-~]|[0-OQ-WYZ\\\\`-~])"
+_GROUND_RUN = re.compile(f"(?:[{_PRINTABLE}\r\n]+|{_CSI_SHAPE}|{_ESC_SHAPE})+")
+_RUN_SPLIT = re.compile(f"(\r\n|[\r\n]|{_CSI_SHAPE}|{_ESC_SHAPE})")
+_CSI_PARTS = re.compile("\x1b\\[([<-?]?)([0-9;]*)([ -/]*)(.)")
+
 State = Callable[[str, int], None]
 
 
@@ -47,6 +56,34 @@ class Machine:
             "#8": screen.alignment_test,
         }
         self._csi = _csi_table(screen)
+
+    def draw(self, text: str) -> None:
+        """A ground-state run of text, CR, LF and whole CSI/ESC sequences (pyte's hand-off)."""
+        if "\x1b" not in text and "\r" not in text and "\n" not in text:
+            self.screen.draw(text)
+            return
+        pieces = iter(_RUN_SPLIT.split(text))
+        for printable in pieces:
+            if printable:
+                self.screen.draw(printable)
+            token = next(pieces, "")
+            if token:
+                self._run_token(token)
+
+    def _run_token(self, token: str) -> None:
+        if token == "\r\n":
+            self._execute("\r")
+            self._execute("\n")
+        elif len(token) == 1:
+            self._execute(token)
+        elif token[1] == "[":
+            marker, params, inter, final = _CSI_PARTS.match(token).groups()  # type: ignore[union-attr]
+            self.params = params[:MAX_PARAM_CHARS]
+            self.intermediates = (marker + inter)[:_MAX_INTERMEDIATES]
+            self._csi_dispatch(final)
+        else:
+            self.intermediates = token[1:-1][:_MAX_INTERMEDIATES]
+            self._esc_dispatch(token[-1])
 
     def step(self, char: str) -> bool:
         """Consume one code point; True when back in the ground state."""
@@ -254,11 +291,11 @@ def _csi_table(screen: Screen) -> dict[str, Callable[[list[int]], None]]:
 class MoshStream(pyte.ByteStream):
     """pyte's incremental UTF-8 byte stream with mosh's parser behind it."""
 
-    _text_pattern = re.compile("[\x20-\x7e\xa0-\U0010ffff]+")
+    _text_pattern = _GROUND_RUN
 
     def __init__(self, screen: Screen) -> None:
         self.machine = Machine(screen)
-        super().__init__(screen, strict=False)
+        super().__init__(self.machine, strict=False)
 
     def _parser_fsm(self) -> Generator[bool | None, str, None]:
         step = self.machine.step
