@@ -1,0 +1,1 @@
+"""Checks against real mosh programs on loopback (marker e2e)."""
