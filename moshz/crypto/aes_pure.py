@@ -115,7 +115,7 @@ class _Layout:
 
 
 _LAYOUTS: dict[int, _Layout] = {}
-_CACHE_LIMIT = 64
+_CACHE_LIMIT = 160  # more than the block counts of any datagram (2048 bytes = 128 blocks) + 2
 
 
 def _layout(nblocks: int) -> _Layout:

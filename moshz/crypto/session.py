@@ -1,7 +1,9 @@
 """Sealing and opening mosh datagrams: 8-byte nonce, then AES-128-OCB3 ciphertext and tag.
 
 PROTOCOL 3.3-3.6: the OCB nonce is 4 zero bytes and the 8 transmitted bytes; the nonce value
-is ``(direction << 63) | seq``; one key serves both directions and at most 2^47 blocks.
+is ``(direction << 63) | seq``; one key serves both directions and at most 2^47 blocks. OCB's
+security rests on never sealing two messages under one nonce, so a Session refuses any nonce
+not above the last one it sealed in the same direction.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Session:
     def __init__(self, key: bytes, aead_factory: Callable[[bytes], Aead] = make_aead) -> None:
         self._aead = aead_factory(key)
         self._blocks = 0
+        self._next_nonce = [make_nonce(TO_SERVER, 0), make_nonce(TO_CLIENT, 0)]
 
     @property
     def blocks_encrypted(self) -> int:
@@ -49,10 +52,14 @@ class Session:
         """The datagram: nonce (8 bytes, big-endian) || ciphertext || tag."""
         if not 0 <= nonce < _NONCE_LIMIT:
             raise ValueError("nonce must fit in 64 bits")
+        direction = nonce >> 63
+        if nonce < self._next_nonce[direction]:
+            raise ValueError(f"nonce {nonce:#x} was sealed already or is out of order")
         blocks = self._blocks + (len(plaintext) + 15) // 16
         if blocks >= BLOCK_LIMIT:
             raise KeyExhausted("Encrypted 2^47 blocks.")
         self._blocks = blocks
+        self._next_nonce[direction] = nonce + 1
         head = nonce.to_bytes(NONCE_BYTES, "big")
         return head + self._aead.encrypt(_NONCE_PAD + head, plaintext)
 

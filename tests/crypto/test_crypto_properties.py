@@ -107,6 +107,19 @@ def test_seal_counts_blocks_and_stops_at_two_to_the_47():
     assert session.blocks_encrypted == BLOCK_LIMIT - 1
 
 
+def test_a_nonce_is_never_sealed_twice():
+    session = Session(bytes(16), PureOcb)
+    session.seal(make_nonce(TO_SERVER, 7), b"a")
+    session.seal(make_nonce(TO_CLIENT, 0), b"b")  # the other direction counts on its own
+    for seq in (7, 6, 0):
+        with pytest.raises(ValueError, match="sealed already"):
+            session.seal(make_nonce(TO_SERVER, seq), b"a")
+    with pytest.raises(ValueError, match="sealed already"):
+        session.seal(make_nonce(TO_CLIENT, 0), b"b")
+    session.seal(make_nonce(TO_SERVER, 9), b"c")  # gaps are fine
+    assert session.blocks_encrypted == 3
+
+
 def test_seal_rejects_a_nonce_beyond_64_bits():
     with pytest.raises(ValueError):
         Session(bytes(16), PureOcb).seal(1 << 64, b"x")
