@@ -29,10 +29,12 @@ from typing import Any, Callable, Optional
 
 from moshz.runtime import udp
 from moshz.runtime.clock import monotonic_ms
+from moshz.ssp.transport import Transport
 
 Ticker = Callable[[int], Optional[int]]
 Reader = Callable[[int], None]
 EventHandler = Callable[[Any, int], None]
+MAX_DATAGRAMS_PER_WAKEUP = 64  # so a flood cannot starve the pty and the timers
 _SOCKET = "socket"
 _WAKEUP = "wakeup"
 
@@ -40,7 +42,12 @@ _WAKEUP = "wakeup"
 class Loop:
     """Runs a Transport over an endpoint (udp.ServerEndpoint or udp.ClientEndpoint)."""
 
-    def __init__(self, transport: Any, endpoint: Any, clock: Callable[[], int] = monotonic_ms):
+    def __init__(
+        self,
+        transport: Transport[Any, Any],
+        endpoint: udp.ServerEndpoint | udp.ClientEndpoint,
+        clock: Callable[[], int] = monotonic_ms,
+    ) -> None:
         self.transport = transport
         self.endpoint = endpoint
         self.clock = clock
@@ -139,7 +146,7 @@ class Loop:
             key.data(now)
 
     def _read_socket(self, sock: socket.socket, now: int) -> None:
-        while True:
+        for _ in range(MAX_DATAGRAMS_PER_WAKEUP):
             received = udp.receive(sock)
             if received is None:
                 break
