@@ -26,7 +26,7 @@ def discover() -> None:
 
 
 def _number(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4g}"
+    return "n/a" if value is None else f"{value:.4g}"
 
 
 def format_table(figures: Sequence[Figure]) -> str:

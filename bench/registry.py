@@ -17,7 +17,7 @@ class Figure(NamedTuple):
 
     workload: str
     metric: str
-    value: float
+    value: float | None  # None: moshz could not run this workload (shown as n/a)
     unit: str
     mosh: float | None = None
     higher_is_better: bool = True
@@ -25,7 +25,7 @@ class Figure(NamedTuple):
     @property
     def ratio(self) -> float | None:
         """moshz / mosh, or None without a mosh figure."""
-        if self.mosh is None or self.mosh == 0:
+        if self.value is None or self.mosh is None or self.mosh == 0:
             return None
         return self.value / self.mosh
 
