@@ -117,15 +117,15 @@ class NotificationBar:
             changes["cursor_visible"] = False
         return frame.with_changes(**changes)
 
-    def wait_time(self, now: int) -> int | None:
-        """Milliseconds until the bar must be redrawn (None: not for the bar's sake)."""
-        wait = None
+    def next_redraw(self, now: int) -> int | None:
+        """When the bar must be redrawn: message expiry, or the next tick of the counter."""
+        deadline = None
         if self.message and self._expires is not None:
-            wait = max(0, self._expires - now)
+            deadline = max(now, self._expires)
         if self.server_late(now) or self.reply_late(now):
             countup = 3000 if now - self.last_word > SLOW_COUNTUP_AFTER_MS else 1000
-            wait = countup if wait is None else min(wait, countup)
-        return wait
+            deadline = now + countup if deadline is None else min(deadline, now + countup)
+        return deadline
 
 
 def bar_cells(text: str, width: int) -> list[Cell]:

@@ -22,3 +22,11 @@ def apply_title_prefix(frame: Frame, prefix: str) -> Frame:
     if icon == frame.window_title:
         icon = prefix + icon
     return frame.with_changes(window_title=prefix + frame.window_title, icon_name=icon)
+
+
+_TITLE_TERMS = ("xterm", "rxvt", "kterm", "Eterm", "alacritty", "screen", "tmux")
+
+
+def title_capable(term: str) -> bool:
+    """mosh sets window titles only on terminals named like ones known to support them."""
+    return term.startswith(_TITLE_TERMS)

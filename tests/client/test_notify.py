@@ -65,7 +65,7 @@ def test_message_without_quit_hint() -> None:
 def test_temporary_message_expires_after_a_second() -> None:
     b = bar()
     b.set_message("Nothing received from server on UDP port 60001.", 300)
-    assert b.wait_time(300) == 1000
+    assert b.next_redraw(300) == 1300
     b.expire(1299)
     assert b.message
     b.expire(1300)
@@ -92,11 +92,11 @@ def test_clear_network_error_leaves_other_messages() -> None:
     assert b.message == "Exiting..."
 
 
-def test_wait_time_while_late() -> None:
+def test_redraw_times_while_late() -> None:
     b = bar()
-    assert b.wait_time(100) is None
-    assert b.wait_time(7000) == 1000
-    assert b.wait_time(61000) == 3000
+    assert b.next_redraw(100) is None
+    assert b.next_redraw(7000) == 8000
+    assert b.next_redraw(61000) == 64000
 
 
 def test_bar_cells() -> None:
