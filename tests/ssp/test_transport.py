@@ -5,6 +5,8 @@ from __future__ import annotations
 import zlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from moshz.crypto.session import Session
 from moshz.ssp.events import (
@@ -16,7 +18,7 @@ from moshz.ssp.events import (
 )
 from moshz.ssp.sender import ACK_DELAY
 from moshz.wire.fragment import decode_fragment
-from moshz.wire.messages import SHUTDOWN_NUM, Instruction, decode_instruction
+from moshz.wire.messages import SHUTDOWN_NUM, Instruction, decode_instruction, encode_instruction
 from moshz.wire.packet import decode_packet_plaintext
 from tests.support.harness import CLIENT_ADDR, KEY, SERVER_ADDR, Harness
 from tests.support.network import LOSSLESS, Conditions
@@ -240,3 +242,36 @@ def test_server_detaches_after_40_seconds_and_reattaches() -> None:
     h.type_keys(b"back")
     assert h.run_until(h.converged, 5000)
     assert h.server.has_remote_addr
+
+
+def framed(body: bytes, kind: int) -> bytes:
+    """Raw bytes, a fragment of raw bytes, or a fragment of zlib-compressed bytes."""
+    if kind == 0:
+        return body
+    contents = zlib.compress(body) if kind == 2 else body
+    return b"\x00\x01\x00\x02" + (1).to_bytes(8, "big") + b"\x80\x00" + contents
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, (1 << 63) - 1), st.binary(max_size=64), st.integers(0, 2))
+def test_no_authentic_payload_can_raise_out_of_receive(seq: int, body: bytes, kind: int) -> None:
+    h = Harness()
+    datagram = Session(KEY).seal(seq, framed(body, kind))
+    h.server.receive_datagram(datagram, CLIENT_ADDR, h.clock.now)
+    h.client.receive_datagram(datagram, SERVER_ADDR, h.clock.now)
+    assert h.client.datagrams_rejected == 1  # wrong direction for the client
+
+
+NUMS = st.one_of(st.integers(0, 4), st.just(SHUTDOWN_NUM))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(NUMS, NUMS, NUMS, NUMS, st.binary(max_size=24)), max_size=6))
+def test_arbitrary_authentic_instructions_never_raise(fields: list) -> None:
+    h = connected()
+    for seq, (old, new, ack, throwaway, diff) in enumerate(fields, start=1000):
+        inst = Instruction(2, old, new, ack, throwaway, diff, b"")
+        body = zlib.compress(encode_instruction(inst))
+        payload = b"\x00\x01\x00\x02" + (seq + 7).to_bytes(8, "big") + b"\x80\x00" + body
+        h.server.receive_datagram(Session(KEY).seal(seq, payload), CLIENT_ADDR, h.clock.now)
+    h.run_for(1000)  # and both transports keep running
