@@ -101,10 +101,14 @@ def _describe(error: OSError) -> str:
 
 
 def receive(sock: socket.socket) -> tuple[bytes, Address] | None:
-    """One pending datagram and its source, or None when the socket has nothing more."""
+    """One pending datagram and its source, or None when the socket has nothing (more).
+
+    A reported socket error (such as an ICMP port-unreachable) also ends the batch:
+    reading it clears it, and the transport's timers take care of the rest.
+    """
     try:
         data, addr = sock.recvfrom(RECEIVE_BUFFER)
-    except (BlockingIOError, InterruptedError):
+    except OSError:
         return None
     return data, addr
 
