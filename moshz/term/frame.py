@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, replace
-from typing import Iterator, NamedTuple, Tuple
+from typing import Iterator, NamedTuple
 
 # Colour encoding, as mosh stores it (section 8.2): 0 is the default colour;
 # foreground 30..37 are ANSI colours 0-7 and 30+N (N = 8..255) a 256-colour
@@ -120,17 +120,17 @@ class Row(NamedTuple):
     in the renderer relies on (section 9 step 8).
     """
 
-    cells: Tuple[Cell, ...]
+    cells: tuple[Cell, ...]
     wrap: bool = False
     gen: int = 0
 
     @classmethod
-    def blank(cls, width: int, renditions: Renditions = DEFAULT_RENDITIONS) -> "Row":
+    def blank(cls, width: int, renditions: Renditions = DEFAULT_RENDITIONS) -> Row:
         """A row of ``width`` erased cells with background-colour-erase renditions."""
         cell = BLANK_CELL if renditions == DEFAULT_RENDITIONS else Cell("", renditions)
         return cls((cell,) * width, False, new_generation())
 
-    def same_content(self, other: "Row") -> bool:
+    def same_content(self, other: Row) -> bool:
         """Equal cells and wrap flag, whatever the generation."""
         return self is other or (self.cells == other.cells and self.wrap == other.wrap)
 
@@ -147,7 +147,7 @@ class Row(NamedTuple):
         return "".join(out)
 
 
-def blank_rows(width: int, height: int) -> Tuple[Row, ...]:
+def blank_rows(width: int, height: int) -> tuple[Row, ...]:
     """``height`` distinct blank rows (each with its own generation)."""
     return tuple(Row.blank(width) for _ in range(height))
 
@@ -164,7 +164,7 @@ class Frame:
 
     width: int
     height: int
-    rows: Tuple[Row, ...]
+    rows: tuple[Row, ...]
     cursor_row: int = 0
     cursor_col: int = 0
     cursor_visible: bool = True
@@ -183,7 +183,7 @@ class Frame:
     bell_count: int = 0
 
     @classmethod
-    def blank(cls, width: int, height: int) -> "Frame":
+    def blank(cls, width: int, height: int) -> Frame:
         """An empty screen of the given size, cursor home, default modes."""
         return cls(width, height, blank_rows(width, height))
 
@@ -217,7 +217,7 @@ class Frame:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def with_changes(self, **changes: object) -> "Frame":
+    def with_changes(self, **changes: object) -> Frame:
         """A copy with some fields replaced (rows shared unless replaced)."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
@@ -230,7 +230,7 @@ class Frame:
         return (row.text() for row in self.rows)
 
 
-def _rows_equal(a: Tuple[Row, ...], b: Tuple[Row, ...]) -> bool:
+def _rows_equal(a: tuple[Row, ...], b: tuple[Row, ...]) -> bool:
     if a is b:
         return True
     if len(a) != len(b):
