@@ -56,6 +56,9 @@ class Connection:
         self.last_port_choice = now
         self.last_roundtrip_success: int | None = None
         self.mtu = mtu if mtu is not None else _default_mtu(remote_addr)
+        # A server not told its MTU learns the family from its first client's address,
+        # which has the bound socket's family (v4-mapped on a dual-stack socket).
+        self._mtu_from_peer = mtu is None and remote_addr is None
         self.send_error: str | None = None
 
     # -- sending ------------------------------------------------------------
@@ -89,6 +92,7 @@ class Connection:
         self.send_error = message
         if too_big:
             self.mtu = DEFAULT_SEND_MTU
+            self._mtu_from_peer = False
 
     # -- receiving ----------------------------------------------------------
 
@@ -118,6 +122,9 @@ class Connection:
         if not self.is_server or (attached and addr == self.remote_addr):
             return False
         self.remote_addr = addr
+        if self._mtu_from_peer:
+            self.mtu = mtu_for_address(addr)
+            self._mtu_from_peer = False
         return True
 
     # -- client port hopping ------------------------------------------------

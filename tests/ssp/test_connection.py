@@ -165,3 +165,15 @@ def test_mtu_follows_the_address_family_and_send_errors() -> None:
     assert mtu_for_address(("::1", 1, 0, 0)) == 1216
     client.send_failed("sendto: Message too long", too_big=True)
     assert (client.mtu, client.send_error) == (500, "sendto: Message too long")
+
+
+def test_server_mtu_follows_the_family_of_its_first_client() -> None:
+    client, server = pair()
+    deliver(client, server, T0, ("::ffff:198.51.100.7", 40000, 0, 0))
+    assert server.mtu == 1216  # a dual-stack socket: mosh uses the IPv6 size
+    _, v4_server = pair()
+    deliver(client, v4_server, T0)
+    assert v4_server.mtu == 1252
+    explicit = Connection(Session(KEY), is_server=True, now=T0, mtu=1252)
+    deliver(client, explicit, T0 + 1, ("::1", 5, 0, 0))
+    assert explicit.mtu == 1252
