@@ -265,7 +265,7 @@ def test_no_authentic_payload_can_raise_out_of_receive(seq: int, body: bytes, ki
 NUMS = st.one_of(st.integers(0, 4), st.just(SHUTDOWN_NUM))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(NUMS, NUMS, NUMS, NUMS, st.binary(max_size=24)), max_size=6))
 def test_arbitrary_authentic_instructions_never_raise(fields: list) -> None:
     h = connected()
@@ -274,4 +274,4 @@ def test_arbitrary_authentic_instructions_never_raise(fields: list) -> None:
         body = zlib.compress(encode_instruction(inst))
         payload = b"\x00\x01\x00\x02" + (seq + 7).to_bytes(8, "big") + b"\x80\x00" + body
         h.server.receive_datagram(Session(KEY).seal(seq, payload), CLIENT_ADDR, h.clock.now)
-    h.run_for(1000)  # and both transports keep running
+    h.run_for(300)  # and both transports keep running
