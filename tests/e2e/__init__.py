@@ -1,0 +1,1 @@
+"""End-to-end tests against a real sshd, real mosh and tmux (marker `e2e`)."""

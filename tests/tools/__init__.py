@@ -1,0 +1,1 @@
+"""End-to-end test tooling: impairment relay, private sshd, tmux harness, screen comparison."""
