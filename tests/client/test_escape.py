@@ -20,7 +20,7 @@ DEFAULT = escape_config(None)
 
 
 def test_default_key_and_texts() -> None:
-    assert DEFAULT == EscapeConfig(key=0x1E)
+    assert EscapeConfig(key=0x1E) == DEFAULT
     assert DEFAULT.key_name == "Ctrl-^"
     assert DEFAULT.help_text == 'Commands: Ctrl-Z suspends, "." quits, "^" gives literal Ctrl-^'
     assert DEFAULT.quit_hint == " [To quit: Ctrl-^ .]"
