@@ -213,7 +213,7 @@ def test_insert_and_delete_characters() -> None:
 def test_cell_edits_clear_the_wrap_flag() -> None:
     wrapped = b"0123456789a\x1b[1;5H"
     assert run(wrapped).frame().rows[0].wrap
-    for edit in (b"\x1b[P", b"\x1b[@", b"\x1b[K", b"\x1b[2K"):
+    for edit in (b"\x1b[P", b"\x1b[@", b"\x1b[K", b"\x1b[2K", b"abcdef", "\u65e5".encode() * 3):
         assert not run(wrapped + edit).frame().rows[0].wrap
     assert run(wrapped + b"\x1b[1K").frame().rows[0].wrap
 
