@@ -7,8 +7,11 @@ from typing import Iterator
 import pytest
 
 from tests.tools import sshd
+from tests.tools.fixtures import relay_factory
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Tmux
+
+__all__ = ["relay_factory"]
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 
 from tests.tools.account import PROMPT
+from tests.tools.bootstrap import start_remote_server
+from tests.tools.fixtures import RelayFactory
+from tests.tools.relay import Impairment
 from tests.tools.screens import assert_same_screen
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Pane, Tmux
+from tests.tools.wait import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -40,3 +44,29 @@ def test_mosh_session_in_tmux(ssh_server: SshServer, tmux: Tmux) -> None:
     pane.wait_for_text(PROMPT_MARK)
     pane.line("exit")
     assert pane.wait_exit() == 0
+
+
+def test_mosh_client_through_the_relay(
+    ssh_server: SshServer, tmux: Tmux, relay_factory: RelayFactory
+) -> None:
+    """mosh-server started by hand, mosh-client (key only in its environment) via a slow relay
+    that also roams and has an outage."""
+    connect = start_remote_server(ssh_server)
+    slow = Impairment(delay_ms=100)
+    relay = relay_factory(connect.port, up=slow, down=slow)
+    client = ["mosh-client", "127.0.0.1", str(relay.port)]
+    pane = tmux.new_pane(client, env={"MOSH_KEY": connect.key})
+    pane.wait_for_text(PROMPT_MARK)
+    type_and_see(pane, "hello-relay")
+    relay.roam()
+    type_and_see(pane, "after-roaming")
+    relay.outage()
+    pane.line("echo after-outage")
+    wait_until(lambda: relay.stats().up.dropped > 0, 10, "keystrokes to be dropped")
+    relay.end_outage()
+    pane.wait_for_row("after-outage")
+    pane.line("exit")
+    assert pane.wait_exit() == 0
+    stats = relay.stats()
+    assert stats.up.forwarded > 0 and stats.down.forwarded > 0
+    assert stats.roams == 1
