@@ -86,3 +86,13 @@ def test_resizing_the_window_resizes_the_shell(
     assert rows.split("\n")[:2] == ["x" * 60, "x" * 40]
     pane.line("exit")
     assert pane.wait_exit() == 0
+
+
+def test_sigterm_ends_the_session_cleanly(
+    ssh_server: SshServer, tmux: Tmux, moshz_file: str
+) -> None:
+    pane = start_session(tmux, ssh_server, server_command(moshz_file))
+    server = int(ask(pane, "echo SRV=$PPID", "SRV"))
+    ssh_server.ssh(f"kill -TERM {server}")
+    assert pane.wait_exit() == 0
+    wait_gone(server)
