@@ -5,6 +5,6 @@ Importing the package registers its workloads (``python3 -m bench`` imports it).
 
 from __future__ import annotations
 
-from bench.sessions import startup, throughput
+from bench.sessions import echo, startup, throughput, traffic
 
-__all__ = ["startup", "throughput"]
+__all__ = ["echo", "startup", "throughput", "traffic"]

@@ -7,7 +7,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterator, NamedTuple
+from typing import Callable, Dict, Iterator, NamedTuple, TypeVar
 
 from bench.registry import Figure, Options
 from bench.sessions.config import DEFAULT, TINY, Config
@@ -34,6 +34,7 @@ class Metric(NamedTuple):
     higher_is_better: bool = False
 
 
+T = TypeVar("T")
 Results = Dict[str, float]
 Measure = Callable[[Context, Implementation, Results], None]
 
@@ -52,13 +53,19 @@ def session_context(options: Options) -> Iterator[Context]:
             tmux.kill()
 
 
-def measure_safely(measure: Measure, context: Context, impl: Implementation) -> Results:
-    """Run one implementation's measurements; on failure keep what was measured and say why."""
-    results: Results = {}
+def guarded(name: str, action: Callable[[], T]) -> T | None:
+    """Run one implementation's step; on failure say why (it shows as n/a) and return None."""
     try:
-        measure(context, impl, results)
+        return action()
     except Exception as exc:  # noqa: BLE001 - the harness goes on whatever happens
-        print(f"  {impl.name}: n/a from here on ({type(exc).__name__}: {exc})", file=sys.stderr)
+        print(f"  {name}: n/a from here on ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return None
+
+
+def measure_safely(measure: Measure, context: Context, impl: Implementation) -> Results:
+    """Run one implementation's measurements, keeping what was measured before any failure."""
+    results: Results = {}
+    guarded(impl.name, lambda: measure(context, impl, results))
     return results
 
 
