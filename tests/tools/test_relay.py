@@ -43,6 +43,7 @@ def client() -> Iterator[socket.socket]:
 
 
 def port_of(sock: socket.socket) -> int:
+    """The port a socket is bound to."""
     return sock.getsockname()[1]
 
 
@@ -92,6 +93,7 @@ def nothing_waiting(sock: socket.socket) -> bool:
 
 
 def payloads(count: int) -> list[bytes]:
+    """Distinct numbered payloads, in sending order."""
     return [b"%06d" % i for i in range(count)]
 
 

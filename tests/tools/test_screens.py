@@ -14,6 +14,7 @@ COLOURFUL = b"\x1b[H\x1b[2Jplain \x1b[1;31mbold red\x1b[0m\r\n\x1b[44mblue\x1b[0
 
 @pytest.fixture
 def tmux() -> Iterator[Tmux]:
+    """A private tmux server for one test (skipped without tmux)."""
     if not tmux_available():
         pytest.skip("tmux not installed")
     server = Tmux()

@@ -6,6 +6,7 @@ from tests.tools.sgr import apply, canonical_rows, render
 
 
 def state_after(*sequences: str) -> dict:
+    """The attribute state after applying SGR parameter strings from the default."""
     state: dict = {}
     for params in sequences:
         apply(state, params)

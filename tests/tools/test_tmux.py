@@ -13,6 +13,7 @@ pytestmark = pytest.mark.skipif(not tmux_available(), reason="tmux not installed
 
 @pytest.fixture
 def tmux() -> Iterator[Tmux]:
+    """A private tmux server for one test."""
     server = Tmux()
     yield server
     server.kill()
