@@ -1,0 +1,1 @@
+"""Property and fuzz tests: the receive path and the emulator under hostile or mangled input."""
