@@ -1,8 +1,8 @@
 """mosh's VT500-style parser, run on pyte's byte stream (PROTOCOL.md 8.3).
 
-pyte's ``ByteStream`` decodes UTF-8 incrementally (invalid input becomes
-U+FFFD, split sequences wait for their next bytes) and hands whole runs of
-printable text straight to ``Screen.draw``. Everything else goes through
+pyte's ``ByteStream`` decodes incrementally (with ``Utf8Decoder``, mosh's
+U+FFFD rules; split sequences wait for their next bytes) and hands whole runs
+of ground-state text straight to ``Machine.draw``. Everything else goes through
 ``Machine``, which replaces pyte's own state machine because mosh's rules
 differ in ways that change the screen: C1 controls, private markers and
 intermediates in the dispatch key, ``:`` making a CSI void, OSC ends, DCS and
@@ -18,6 +18,7 @@ import pyte
 
 from moshz.term.params import MAX_PARAM_CHARS, parse_params
 from moshz.term.screen import Screen
+from moshz.term.utf8 import Utf8Decoder
 
 _ANYWHERE = frozenset([0x18, 0x1A, 0x1B, *range(0x80, 0xA0)])
 _STRING_STARTS = frozenset([0x90, 0x98, 0x9E, 0x9F])
@@ -296,6 +297,7 @@ class MoshStream(pyte.ByteStream):
     def __init__(self, screen: Screen) -> None:
         self.machine = Machine(screen)
         super().__init__(self.machine, strict=False)
+        self.utf8_decoder = Utf8Decoder()  # type: ignore[assignment]
 
     def _parser_fsm(self) -> Generator[bool | None, str, None]:
         step = self.machine.step
