@@ -295,7 +295,9 @@ class Relay:
         delay = impairment.delay_ms + self._random.uniform(0.0, impairment.jitter_ms)
         for _ in range(copies):
             self._order += 1
-            heapq.heappush(self._pending, _Pending(now + delay / 1000, self._order, direction, data))
+            heapq.heappush(
+                self._pending, _Pending(now + delay / 1000, self._order, direction, data)
+            )
 
     def _release(self, direction: str, waiting: _Held, now: float) -> None:
         self._held[direction] = None

@@ -259,7 +259,13 @@ def test_cli_options_set_each_direction() -> None:
 
 
 def test_cli_relays_and_obeys_commands(client, server) -> None:
-    command = [sys.executable, "-m", "tests.tools.relay", "--target", f"127.0.0.1:{port_of(server)}"]
+    command = [
+        sys.executable,
+        "-m",
+        "tests.tools.relay",
+        "--target",
+        f"127.0.0.1:{port_of(server)}",
+    ]
     with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True) as process:  # fmt: skip
         try:

@@ -27,7 +27,7 @@ def test_pane_size_environment_and_output(tmux: Tmux) -> None:
 
 
 def test_keys_text_and_bytes_reach_the_program(tmux: Tmux) -> None:
-    pane = tmux.new_pane(["sh", "-c", "read a; read b; printf '%s|%s\\n' \"$a\" \"$b\"; cat -v"])
+    pane = tmux.new_pane(["sh", "-c", 'read a; read b; printf \'%s|%s\\n\' "$a" "$b"; cat -v'])
     pane.line("-n literal;text")
     pane.send_text("second")
     pane.send_keys("Enter")
