@@ -40,11 +40,17 @@ from moshz.runtime import ssh, terminfo, tty
 from moshz.term.display import Capabilities
 
 CLIENT_NAMES = ("mosh-client", "moshz-client")
-VERSION_BLOCK = f"""\
-moshz {moshz.__version__} (mosh {moshz.MOSH_VERSION} protocol 2)
+LICENSE = """\
 License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>.
 This is free software: you are free to change and redistribute it.
 There is NO WARRANTY, to the extent permitted by law."""
+
+
+def version_block() -> str:
+    """The version text of ``--version`` (and of mosh-client's usage)."""
+    from moshz.cli import version_text
+
+    return version_text(False) + "\n" + LICENSE
 
 
 def _err(text: str) -> None:
@@ -120,21 +126,21 @@ def client_main(argv: list[str]) -> int:
     invoked = os.path.basename(sys.argv[0]) if sys.argv else ""
     program = invoked if invoked in CLIENT_NAMES else "moshz --client"
     if argv[:1] in (["--help"], ["--version"]):
-        print(VERSION_BLOCK)
+        print(version_block())
         if argv[0] == "--help":
             print("\n" + _client_usage(program), end="")
         return 0
     try:
         positional, verbose, count_colors = _client_options(argv)
     except UsageError as error:
-        _err(f"{program}: {error}\n\n{VERSION_BLOCK}\n\n{_client_usage(program)}")
+        _err(f"{program}: {error}\n\n{version_block()}\n\n{_client_usage(program)}")
         return 1
     if count_colors:
         return _print_colors(env)
     if len(positional) != 2 or not positional[1].isdigit():
         if len(positional) == 2:
             _err(f"{program}: Bad UDP port ({positional[1]})\n")
-        _err(f"{VERSION_BLOCK}\n\n{_client_usage(program)}")
+        _err(f"{version_block()}\n\n{_client_usage(program)}")
         return 1
     key_text = env.pop("MOSH_KEY", None)
     if key_text is None:
@@ -212,7 +218,7 @@ def wrapper_main(argv: list[str]) -> int:
         print(wrapper_args.USAGE, end="")
         return 0
     if opts.action == "version":
-        print(VERSION_BLOCK)
+        print(version_block())
         return 0
     info = _terminal_info(env)
     if info is None or not _locale_ok("moshz", env):

@@ -203,6 +203,7 @@ class ClientSession:
     def tick(self, now: int) -> int | None:
         """Timers of the loop: connection messages, network errors; returns a wake-up time."""
         self._update_bar(now)
+        self._update_predictor()
         self._connecting(now)
         deadline = _earliest(self.bar.next_redraw(now), self.predictor.wait_time(now))
         if self.still_connecting:

@@ -54,7 +54,10 @@ class RawTerminal:
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
-        self.saved = termios.tcgetattr(fd)
+        try:
+            self.saved = termios.tcgetattr(fd)
+        except termios.error as error:
+            raise OSError(*error.args) from None
         self.raw = raw_attributes(self.saved)
 
     def enter(self) -> None:
