@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.client.e2e_support import local_pane, run_and_exit
+from tests.client.e2e_support import LOCAL_SHELL, PROMPT_MARK, local_pane, run_and_exit
 from tests.server.e2e_support import ask, moshz_file
+from tests.tools.account import PROMPT
 from tests.tools.tmux import Tmux
 from tests.tools.wait import wait_until
 
@@ -50,5 +51,24 @@ def test_title_gets_the_mosh_prefix(tmux: Tmux, moshz_file: str) -> None:
     pane = local_pane(tmux, moshz_file)
     pane.line("printf '\\033]0;remote-title\\007'")
     wait_until(lambda: pane.info("#{pane_title}") == "[mosh] remote-title", 15, "the title")
+    pane.line("exit")
+    assert pane.wait_exit() == 0, pane.dump()
+
+
+def test_suspend_and_resume(tmux: Tmux, moshz_file: str) -> None:
+    pane = tmux.new_pane(["bash", "--norc", "--noprofile"], env={"PS1": "local$ "})
+    pane.wait_for_text("local$")
+    pane.line(f"PS1='{PROMPT}' {moshz_file} --local -- {' '.join(LOCAL_SHELL)}")
+    pane.wait_for_text(PROMPT_MARK, timeout=30)
+    pane.line("echo before-suspend")
+    pane.wait_for_row("before-suspend")
+    pane.send_bytes(b"\x1e\x1a")
+    pane.wait_for(lambda s: "[mosh is suspended.]" in s and "local$" in s, "the local shell")
+    pane.line("fg")
+    pane.wait_for_row("before-suspend")
+    pane.line("echo after-resume")
+    pane.wait_for_row("after-resume")
+    pane.line("exit")
+    pane.wait_for_text("[mosh is exiting.]")
     pane.line("exit")
     assert pane.wait_exit() == 0, pane.dump()
