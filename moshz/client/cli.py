@@ -8,6 +8,7 @@ then runs the same client session in this process.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import zipfile
 from typing import Mapping
@@ -255,9 +256,10 @@ def _start_server(
         argv = local_server_argv(_this_program(), opts.server, args)
         child_env = {k: v for k, v in env.items() if k != "SSH_CONNECTION"}
         child_env.update(_module_path_env(env))
-        process = _spawn(argv, child_env, env.get("HOME"))
+        process = _spawn(argv, child_env, env.get("HOME"), opts.verbose)
     else:
-        process = _spawn(ssh_argv(opts, remote_command(opts.server, args)), None, None)
+        argv = ssh_argv(opts, remote_command(opts.server, args))
+        process = _spawn(argv, None, None, opts.verbose)
     reader = StartupReader(opts.host, opts.port)
     for line in process.lines():
         shown = reader.feed(line)
@@ -271,10 +273,16 @@ def _start_server(
         raise _SshFailed(255)
     startup = reader.result()
     ip = opts.host if opts.local else _server_ip(opts, startup)
+    if opts.verbose:
+        _err(f"moshz: server at {ip} port {startup.port}")
     return startup, check_numeric_ip(ip)
 
 
-def _spawn(argv: list[str], env: Mapping[str, str] | None, cwd: str | None) -> ssh.LineProcess:
+def _spawn(
+    argv: list[str], env: Mapping[str, str] | None, cwd: str | None, verbose: int
+) -> ssh.LineProcess:
+    if verbose:
+        _err("moshz: running " + shlex.join(argv))
     try:
         return ssh.LineProcess(argv, env, cwd)
     except OSError as error:
