@@ -21,7 +21,7 @@ from moshz.runtime.detach import announce, detach
 from moshz.runtime.pty import ChildSpec, PtyProcess, get_window_size
 from moshz.runtime.serve import ServerDriver
 from moshz.runtime.udp import ServerEndpoint, bind_server
-from moshz.runtime.utmp import Utmp
+from moshz.runtime.utmp import Utmp, detached_sessions
 from moshz.server.args import (
     PROGRAM,
     BadArgument,
@@ -32,6 +32,7 @@ from moshz.server.args import (
     version_text,
 )
 from moshz.server.environment import ShellCommand, shell_command, shell_environment
+from moshz.server.motd import detached_notice
 from moshz.server.locales import SYSTEM_LOCALE_ARCHIVE, fix_locale
 from moshz.server.runtime_dir import decide_runtime_dir, linger_flag_path, private_dir_base
 from moshz.server.session import IdleLimits, ServerSession, parse_idle_seconds
@@ -162,17 +163,18 @@ def _serve(
 
 def _child_spec(setup: ShellSetup, size: tuple[int, int]) -> ChildSpec:
     command = setup.command
-    preamble = _motd(setup.home) if command.login else b""
+    preamble = _login_preamble(setup) if command.login else b""
     return ChildSpec(
         command.path, command.argv, setup.environ, setup.home, size[0], size[1], preamble
     )
 
 
-def _motd(home: str) -> bytes:
-    """The message of the day, as mosh shows it to login shells (unless ~/.hushlogin)."""
-    if os.path.lexists(os.path.join(home, ".hushlogin")):
+def _login_preamble(setup: ShellSetup) -> bytes:
+    """Message of the day and detached-session notice (unless ~/.hushlogin), as mosh shows."""
+    if os.path.lexists(os.path.join(setup.home, ".hushlogin")):
         return b""
-    return b"".join(_first_readable(paths) for paths in _MOTD_FILES)
+    motd = b"".join(_first_readable(paths) for paths in _MOTD_FILES)
+    return motd + detached_notice(detached_sessions(setup.account.name, Utmp.detached_label()))
 
 
 def _first_readable(paths: tuple[str, ...]) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import subprocess
 import sys
 import textwrap
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from moshz.runtime import host
 from moshz.runtime.detach import announce
-from moshz.runtime.utmp import Utmp
+from moshz.runtime.utmp import Utmp, detached_sessions
 
 PATH = os.environ.get("PATH", os.defpath)
 
@@ -110,3 +111,30 @@ def test_utmp_labels_and_inert_use() -> None:
     finally:
         os.close(master)
         os.close(slave)
+
+
+def utmp_record(kind: int, line: str, user: str, host: str) -> bytes:
+    """One glibc struct utmp, as it sits in /run/utmp."""
+    fields = (kind, 42, line.encode(), b"", user.encode(), host.encode(), 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    return struct.pack("<h2xi32s4s32s256s2hi2i4i20x", *fields)
+
+
+def test_detached_sessions_from_utmp(tmp_path: Path) -> None:
+    master, slave = os.openpty()
+    line = os.ttyname(slave)[len("/dev/") :]
+    records = [
+        utmp_record(7, line, "alice", "mosh [100]"),
+        utmp_record(7, line, "alice", "10.0.0.1 via mosh [101]"),
+        utmp_record(7, line, "bob", "mosh [102]"),
+        utmp_record(7, "pts/99999", "alice", "mosh [103]"),
+        utmp_record(8, line, "alice", "mosh [104]"),
+        utmp_record(7, line, "alice", "mosh [105]"),
+    ]
+    path = tmp_path / "utmp"
+    path.write_bytes(b"".join(records) + b"torn")
+    try:
+        assert detached_sessions("alice", "mosh [105]", str(path)) == ["mosh [100]"]
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert detached_sessions("alice", "", str(tmp_path / "missing")) == []

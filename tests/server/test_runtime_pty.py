@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import select
 
+from tests.tools.wait import wait_until
 from moshz.runtime.pty import ChildSpec, PtyProcess, get_window_size
 
 ENV = {"PATH": os.defpath, "LC_ALL": "C"}
@@ -22,6 +23,12 @@ def read_all(process: PtyProcess, until: bytes = b"", limit: float = 10.0) -> by
     return out
 
 
+def exit_code(process: PtyProcess) -> int:
+    """The child's exit code, once the kernel has it (the pty's EOF may come first)."""
+    wait_until(lambda: process.reap() is not None, 10, "the child to exit")
+    return os.WEXITSTATUS(process.exit_status or 0)
+
+
 def spawn(script: str, **changes: object) -> PtyProcess:
     spec = ChildSpec("sh", ("sh", "-c", script), ENV, "/", 100, 30)
     return PtyProcess.spawn(ChildSpec(**{**spec.__dict__, **changes}))  # type: ignore[arg-type]
@@ -34,7 +41,7 @@ def test_child_waits_for_release_then_runs_with_size_and_iutf8() -> None:
     output = read_all(process).replace(b"\r\n", b"\n")
     assert output == b"\n30 100\niutf8\n/\nsh\n"
     process.close()
-    assert process.exit_status is not None and os.WEXITSTATUS(process.exit_status) == 0
+    assert exit_code(process) == 0
 
 
 def test_preamble_comes_before_the_release_echo() -> None:
@@ -69,4 +76,4 @@ def test_missing_program_is_reported_on_the_terminal() -> None:
     output = read_all(process)
     assert b"cannot run /nonexistent/prog" in output
     process.close()
-    assert os.WEXITSTATUS(process.exit_status or 0) == 1
+    assert exit_code(process) == 1
