@@ -51,6 +51,10 @@ Usage: moshz [options] [--] [user@]host [command...]
 
         --no-ssh-pty         do not allocate a pseudo tty on ssh connection
 
+        --no-install         never send this moshz file to the server
+                                (default: when the server has no moshz, send it
+                                 into ~/.cache/moshz there, checked by sha256)
+
         --no-init            do not send terminal initialization string
 
         --local              run the server on this machine, without ssh
@@ -80,6 +84,7 @@ class WrapperOptions:
     local: bool = False
     bind_server: str = "ssh"
     ssh_pty: bool = True
+    install: bool = True
     verbose: int = 0
     action: str = "run"  # "run", "help" or "version"
 
@@ -107,6 +112,8 @@ _LONG: dict[str, tuple[str, object]] = {
     "no-init": ("term_init", False),
     "ssh-pty": ("ssh_pty", True),
     "no-ssh-pty": ("ssh_pty", False),
+    "install": ("install", True),
+    "no-install": ("install", False),
     "local": ("local", True),
     "help": ("action", "help"),
     "version": ("action", "version"),
@@ -198,7 +205,7 @@ def _take_short(argv: list[str], i: int, raw: _Raw) -> int:
 
 def _validated(values: dict[str, object], env: Mapping[str, str]) -> dict[str, object]:
     out: dict[str, object] = {}
-    for name in ("predict_overwrite", "term_init", "ssh_pty", "local", "server"):
+    for name in ("predict_overwrite", "term_init", "ssh_pty", "install", "local", "server"):
         if name in values:
             out[name] = values[name]
     if "ssh" in values:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from moshz.client.args import WrapperOptions
+from moshz.client.remote_launch import NO_SERVER_MARKER, Launch, launch_script
 
 LOCALE_VARS = (
     "LANG",
@@ -33,16 +34,10 @@ LOCALE_VARS = (
     "LC_ALL",
 )
 
-NO_SERVER_MARKER = "MOSHZ NO SERVER"
 SERVER_PLACES = ("moshz on the PATH", "~/moshz", "~/bin/moshz")
 
 _SSH_CONNECTION_SNIPPET = (
     '[ -n "$SSH_CONNECTION" ] && printf "\\nMOSH SSH_CONNECTION %s\\n" "$SSH_CONNECTION"'
-)
-_FIND_SERVER_SNIPPET = (
-    'for p in "$(command -v moshz)" "$HOME/moshz" "$HOME/bin/moshz"; do '
-    'if [ -f "$p" ] && [ -x "$p" ]; then exec "$p" --server "$@"; fi; done; '
-    f'echo "{NO_SERVER_MARKER}"; exit 127'
 )
 
 _CONNECT_RE = re.compile(r"MOSH CONNECT ([0-9]+) ([A-Za-z0-9/+]{22})\s*\Z")
@@ -79,22 +74,28 @@ def server_args(opts: WrapperOptions, colors: int, env: Mapping[str, str]) -> li
     return args
 
 
-def remote_command(server: str | None, args: Sequence[str]) -> str:
+def remote_command(
+    server: str | None, args: Sequence[str], launch: Launch | None = None
+) -> str:
     """The command line ssh runs remotely: report $SSH_CONNECTION, then start the server.
 
-    Without ``server`` the remote side looks for moshz on its PATH, then in
-    ~/moshz and ~/bin/moshz, and prints NO_SERVER_MARKER if there is none.
+    Without ``server`` the remote side runs the launch script (remote_launch):
+    moshz on its PATH, in ~/moshz, ~/bin/moshz, or (self-install) in its cache.
     """
     report = "sh -c " + shell_quote([_SSH_CONNECTION_SNIPPET]) + " ; "
     if server is not None:
         return report + server + " " + shell_quote(args)
-    return report + "sh -c " + shell_quote([_FIND_SERVER_SNIPPET, "moshz", *args])
+    script = launch_script(launch or Launch())
+    return report + "sh -c " + shell_quote([script, "moshz", *args])
 
 
-def ssh_argv(opts: WrapperOptions, command: str) -> list[str]:
-    """The system ssh command: the user's host exactly as given, so ~/.ssh/config applies."""
-    argv = [*opts.ssh, "-n"]
-    if opts.ssh_pty:
+def ssh_argv(opts: WrapperOptions, command: str, upload: bool = False) -> list[str]:
+    """The system ssh command: the user's host exactly as given, so ~/.ssh/config applies.
+
+    With ``upload`` ssh forwards its stdin (the file self-install sends) and gets no pty.
+    """
+    argv = [*opts.ssh, "-T"] if upload else [*opts.ssh, "-n"]
+    if opts.ssh_pty and not upload:
         argv.append("-tt")
     if opts.family == "inet":
         argv.append("-4")

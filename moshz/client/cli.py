@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-import zipfile
 from typing import Mapping
 
 import moshz
@@ -33,11 +32,12 @@ from moshz.client.bootstrap import (
 from moshz.client.charset import charset_advice, unavailable_note
 from moshz.client.escape import escape_config
 from moshz.client.prediction import MODES
+from moshz.client.selfinstall import SelfInstall
 from moshz.client.session import EXITING, ClientConfig
 from moshz.client.title import title_capable, title_prefix
 from moshz.crypto.key import parse_key
 from moshz.errors import UsageError
-from moshz.runtime import ssh, terminfo, tty
+from moshz.runtime import selfpath, ssh, terminfo, tty
 from moshz.term.display import Capabilities
 
 CLIENT_NAMES = ("mosh-client", "moshz-client")
@@ -257,10 +257,44 @@ def _start_server(
         child_env = {k: v for k, v in env.items() if k != "SSH_CONNECTION"}
         child_env.update(_module_path_env(env))
         process = _spawn(argv, child_env, env.get("HOME"), opts.verbose)
+        reader = _read_startup(process, StartupReader(opts.host, opts.port), opts)
     else:
-        argv = ssh_argv(opts, remote_command(opts.server, args))
-        process = _spawn(argv, None, None, opts.verbose)
-    reader = StartupReader(opts.host, opts.port)
+        reader = _start_remote(opts, args)
+    startup = reader.result()
+    ip = opts.host if opts.local else _server_ip(opts, startup)
+    if opts.verbose:
+        _err(f"moshz: server at {ip} port {startup.port}")
+        _err(_local_versions())
+    return startup, check_numeric_ip(ip)
+
+
+def _local_versions() -> str:
+    """-v: this client's crypto backend and Python (the server's come as 'moshz remote:' lines)."""
+    from moshz.cli import version_text
+
+    return "\n".join("moshz local: " + line for line in version_text(True).splitlines()[1:])
+
+
+def _start_remote(opts: wrapper_args.WrapperOptions, args: list[str]) -> StartupReader:
+    """The server over ssh; when the host lacks moshz, a second ssh sends this file first."""
+    wanted = opts.install and opts.server is None
+    install = SelfInstall(opts.install, selfpath.self_file() if wanted else None, opts.verbose > 0)
+    argv = ssh_argv(opts, remote_command(opts.server, args, install.launch()))
+    reader = install.reader(opts.host, opts.port)
+    _read_startup(_spawn(argv, None, None, opts.verbose), reader, opts)
+    if not reader.wants_upload or install.file is None:
+        return reader
+    if opts.verbose:
+        _err(install.sending_note(opts.host, str(reader.install_dir)))
+    argv = ssh_argv(opts, remote_command(None, args, install.launch(receive=True)), upload=True)
+    reader = install.reader(opts.host, opts.port, uploaded=True)
+    return _read_startup(_spawn(argv, None, None, opts.verbose, install.file.path), reader, opts)
+
+
+def _read_startup(
+    process: ssh.LineProcess, reader: StartupReader, opts: wrapper_args.WrapperOptions
+) -> StartupReader:
+    """Feed the child's lines to reader (showing the others) until MOSH CONNECT or EOF."""
     for line in process.lines():
         shown = reader.feed(line)
         if shown is not None:
@@ -271,20 +305,20 @@ def _start_server(
     if not reader.done and not opts.local and status == 255:
         _err(f"moshz: ssh to {opts.host} failed (exit status 255).")
         raise _SshFailed(255)
-    startup = reader.result()
-    ip = opts.host if opts.local else _server_ip(opts, startup)
-    if opts.verbose:
-        _err(f"moshz: server at {ip} port {startup.port}")
-    return startup, check_numeric_ip(ip)
+    return reader
 
 
 def _spawn(
-    argv: list[str], env: Mapping[str, str] | None, cwd: str | None, verbose: int
+    argv: list[str],
+    env: Mapping[str, str] | None,
+    cwd: str | None,
+    verbose: int,
+    stdin_path: str | None = None,
 ) -> ssh.LineProcess:
     if verbose:
         _err("moshz: running " + shlex.join(argv))
     try:
-        return ssh.LineProcess(argv, env, cwd)
+        return ssh.LineProcess(argv, env, cwd, stdin_path)
     except OSError as error:
         raise BootstrapError(f"moshz: Cannot exec {argv[0]}: {error.strerror}") from None
 
@@ -302,10 +336,8 @@ def _server_ip(opts: wrapper_args.WrapperOptions, startup: Startup) -> str:
 
 def _this_program() -> list[str]:
     """How to run this same moshz: the one-file zipapp itself, or ``python -m moshz``."""
-    path = sys.argv[0] if sys.argv else ""
-    if path and os.path.isfile(path) and zipfile.is_zipfile(path):
-        return [os.path.abspath(path)]
-    return [sys.executable, "-m", "moshz"]
+    path = selfpath.running_file()
+    return [path] if path is not None else [sys.executable, "-m", "moshz"]
 
 
 def _module_path_env(env: Mapping[str, str]) -> dict[str, str]:

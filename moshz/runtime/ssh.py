@@ -7,6 +7,7 @@ and read here, so ssh's own error messages reach the user.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 from typing import Iterator, Mapping, Sequence
@@ -18,16 +19,23 @@ class LineProcess:
     """A child whose merged stdout and stderr are read as text lines."""
 
     def __init__(
-        self, argv: Sequence[str], env: Mapping[str, str] | None = None, cwd: str | None = None
+        self,
+        argv: Sequence[str],
+        env: Mapping[str, str] | None = None,
+        cwd: str | None = None,
+        stdin_path: str | None = None,
     ) -> None:
+        """Start argv; with ``stdin_path`` its stdin is that file (what self-install sends)."""
         self.argv = list(argv)
-        self._proc = subprocess.Popen(
-            self.argv,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=None if env is None else dict(env),
-            cwd=cwd,
-        )
+        with open(stdin_path, "rb") if stdin_path else contextlib.nullcontext() as stdin:
+            self._proc = subprocess.Popen(
+                self.argv,
+                stdin=stdin,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                env=None if env is None else dict(env),
+                cwd=cwd,
+            )
 
     def lines(self) -> Iterator[str]:
         """Each output line without its newline (a trailing CR stays), until EOF."""
