@@ -20,7 +20,7 @@ from moshz.ssp.events import (
     ShutdownAcknowledged,
     ShutdownTimedOut,
 )
-from moshz.statesync.terminal import TerminalState
+from moshz.statesync.terminal import MAX_CELLS, TerminalState
 from moshz.wire.messages import Keystroke, Resize
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 NO_CLIENT_TIMEOUT = 60000
 UNCONNECTED_POLL = 5000
 UTMP_DETACH_AFTER = 30000
+MAX_SIDE = 0xFFFF  # a pty's window size fields are 16 bits
 _FINAL_EVENTS = (ShutdownAcknowledged, PeerShutdownAcknowledged, ShutdownTimedOut)
 
 
@@ -180,7 +181,7 @@ class ServerSession:
         for index, event in enumerate(events):
             if isinstance(event, Keystroke):
                 self._to_pty += self.translator.translate(event.keys, application_keys)
-            elif not _next_is_resize(events, index):
+            elif not _next_is_resize(events, index) and _usable_size(event):
                 self.window_size = (event.width, event.height)
                 self.emulator.resize(event.width, event.height)
 
@@ -205,6 +206,12 @@ class ServerSession:
 
 def _next_is_resize(events: list[Keystroke | Resize], index: int) -> bool:
     return index + 1 < len(events) and isinstance(events[index + 1], Resize)
+
+
+def _usable_size(event: Resize) -> bool:
+    """A size a pty can take (16-bit fields) that does not exhaust memory; others are ignored."""
+    width, height = event.width, event.height
+    return 0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE and width * height <= MAX_CELLS
 
 
 def _earliest(values: list[int | None]) -> int | None:

@@ -157,3 +157,13 @@ def test_parse_idle_seconds() -> None:
     assert parse_idle_seconds("X", "30") == (30_000, "")
     assert parse_idle_seconds("X", "abc") == (0, "X not a valid integer, ignoring")
     assert parse_idle_seconds("X", "-5") == (0, "X is negative, ignoring")
+
+
+def test_impossible_sizes_from_the_client_are_ignored() -> None:
+    rig = connected_rig(client_size=(100, 30))
+    for width, height in ((0, 10), (10, 0), (70000, 1), (1 << 20, 1 << 20)):
+        rig.resize(width, height)
+        rig.type_keys(b"k")
+    rig.run_until(lambda: rig.to_pty.count(b"k") == 4, 5000)
+    assert rig.session.window_size == (100, 30)
+    assert rig.session.emulator.frame().width == 100
