@@ -159,6 +159,7 @@ def _serve(
     finally:
         utmp.remove()
         pty.close()
+        _say(f"{PROGRAM}: {session.rejected} of {transport.datagrams_received} datagrams rejected")
 
 
 def _child_spec(setup: ShellSetup, size: tuple[int, int]) -> ChildSpec:
