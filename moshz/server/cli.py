@@ -7,9 +7,11 @@ so the user sees it through ssh; after that, output goes to /dev/null unless -v.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass
+from typing import TextIO
 
 from moshz.crypto import backend
 from moshz.crypto.key import format_key
@@ -96,7 +98,7 @@ def run(config: ServerConfig) -> int:
         sock.close()
         if setup.private_dir:
             host.remove_private_dir(setup.private_dir, setup.account.uid)
-        print("\n[mosh-server is exiting.]", flush=True)
+        _write(sys.stdout, "\n[mosh-server is exiting.]\n")
     return 0
 
 
@@ -205,5 +207,11 @@ def _crypto_description() -> str:
 
 def _say(message: str) -> None:
     """One line to stderr (before detaching: the user's ssh; after: /dev/null unless -v)."""
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
+    _write(sys.stderr, message + "\n")
+
+
+def _write(stream: TextIO, text: str) -> None:
+    """Write and flush, ignoring a reader that has gone away (ssh closed, -v output)."""
+    with contextlib.suppress(OSError, ValueError):
+        stream.write(text)
+        stream.flush()
