@@ -67,7 +67,7 @@ def test_connection_refused(ssh_server: SshServer, moshz_file: str) -> None:
 def test_no_server_on_the_remote_side_says_what_to_do(
     ssh_server: SshServer, moshz_file: str
 ) -> None:
-    done = run(moshz_file, ssh_option(ssh_server), ssh_server.destination)
+    done = run(moshz_file, ssh_option(ssh_server), "--no-install", ssh_server.destination)
     assert done.returncode == 1
     assert "no moshz server found on moshzt@127.0.0.1" in done.stderr
     assert "~/bin/moshz" in done.stderr and "--server=mosh-server" in done.stderr
