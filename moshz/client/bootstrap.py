@@ -74,9 +74,7 @@ def server_args(opts: WrapperOptions, colors: int, env: Mapping[str, str]) -> li
     return args
 
 
-def remote_command(
-    server: str | None, args: Sequence[str], launch: Launch | None = None
-) -> str:
+def remote_command(server: str | None, args: Sequence[str], launch: Launch | None = None) -> str:
     """The command line ssh runs remotely: report $SSH_CONNECTION, then start the server.
 
     Without ``server`` the remote side runs the launch script (remote_launch):
