@@ -316,11 +316,17 @@ def _spawn(
     stdin_path: str | None = None,
 ) -> ssh.LineProcess:
     if verbose:
-        _err("moshz: running " + shlex.join(argv))
+        shown = argv if verbose > 1 else [_brief(word) for word in argv]
+        _err("moshz: running " + shlex.join(shown))
     try:
         return ssh.LineProcess(argv, env, cwd, stdin_path)
     except OSError as error:
         raise BootstrapError(f"moshz: Cannot exec {argv[0]}: {error.strerror}") from None
+
+
+def _brief(word: str) -> str:
+    """A long word (the remote launch script) cut short for -v; -vv shows it whole."""
+    return word if len(word) <= 200 else f"{word[:40]}...({len(word)} characters; -vv shows all)"
 
 
 def _server_ip(opts: wrapper_args.WrapperOptions, startup: Startup) -> str:
