@@ -15,7 +15,8 @@ the build machine.
 shiv unpacks its site-packages under ``~/.shiv`` on first run. A small boot module
 (``_moshz_boot``, written into the archive) first checks that this is possible and otherwise
 points shiv at a private directory under the system temp dir, so the file also runs for users
-whose home is missing or read-only (``nobody``, some service accounts).
+whose home is missing or read-only (``nobody``, some service accounts), and retries there
+when unpacking into ``~/.shiv`` fails (a full disk).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ import tempfile
 
 _ROOT_VAR = "SHIV_ROOT"
 _chosen_root = []
+_started = []
 
 
 def _writable(path):
@@ -82,18 +84,34 @@ def _private_root():
     return tempfile.mkdtemp(prefix="moshz-")
 
 
+def _use_private_root():
+    """Unpack under the private temp directory instead of ~/.shiv."""
+    os.environ[_ROOT_VAR] = _private_root()
+    _chosen_root.append(os.environ[_ROOT_VAR])
+
+
 def bootstrap():
-    """Choose shiv's unpack root when ~/.shiv is unusable, then hand over to shiv."""
+    """Choose shiv's unpack root when ~/.shiv is unusable, then hand over to shiv.
+
+    If unpacking into ~/.shiv fails all the same (a full disk, say), it is
+    retried once in the private directory.
+    """
     if _ROOT_VAR not in os.environ and not _writable(os.path.expanduser("~/.shiv")):
-        os.environ[_ROOT_VAR] = _private_root()
-        _chosen_root.append(os.environ[_ROOT_VAR])
+        _use_private_root()
     import _bootstrap
 
-    _bootstrap.bootstrap()
+    try:
+        _bootstrap.bootstrap()
+    except OSError:
+        if _started or _ROOT_VAR in os.environ:
+            raise
+        _use_private_root()
+        _bootstrap.bootstrap()
 
 
 def main():
     """Run moshz; a SHIV_ROOT set only for unpacking is not passed on to children."""
+    _started.append(True)
     if _chosen_root:
         os.environ.pop(_ROOT_VAR, None)
     from moshz.cli import main as moshz_main

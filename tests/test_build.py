@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 import shutil
@@ -96,6 +97,16 @@ def test_runs_on_system_python_with_an_unusable_home(built, system_python, share
     crypto = _check_outputs([system_python, str(built)], env)
     assert crypto.startswith(("crypto: native (cryptography ", "crypto: pure ("))
     assert (shared_dir / f"moshz-{os.getuid()}").is_dir()  # the private unpack root was used
+
+
+def test_unpacks_privately_when_unpacking_into_home_fails(built, system_python, shared_dir):
+    build_id = json.loads(zipfile.ZipFile(built).read("environment.json"))["build_id"]
+    shiv_dir = shared_dir / "home" / ".shiv"
+    shiv_dir.mkdir(parents=True)
+    (shiv_dir / f"{built.name}_{build_id}.tmp").write_bytes(b"")  # extraction fails, as if full
+    env = {"HOME": str(shared_dir / "home"), "TMPDIR": str(shared_dir)}
+    assert _check_outputs([system_python, str(built)], env).startswith("crypto: ")
+    assert (shared_dir / f"moshz-{os.getuid()}").is_dir()
 
 
 def test_runs_as_nobody(built, system_python, shared_dir):
