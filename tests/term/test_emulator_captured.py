@@ -37,24 +37,17 @@ def _shown(row: Row) -> str:
     return "".join(out).rstrip()
 
 
-def _ours(stream: bytes, width: int, height: int) -> Frame:
+def replay(stream: bytes, width: int, height: int) -> Frame:
+    """Our frame for ``stream`` after mosh-server's echoed release newline."""
     emulator = Emulator(width, height)
     emulator.feed(b"\r\n" + stream)
     return emulator.frame()
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_text_and_cursor_match_real_mosh(name: str) -> None:
-    stream, mosh = _load(name)
-    frame = _ours(stream, mosh["width"], mosh["height"])
+def assert_same_screen(frame: Frame, mosh: dict[str, Any]) -> None:
+    """Our frame shows what real mosh's pane showed: text, cursor, looks of non-blank cells."""
     assert [_shown(row) for row in frame.rows] == mosh["lines"]
     assert [frame.cursor_row, frame.cursor_col, int(frame.cursor_visible)] == mosh["cursor"]
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_renditions_match_real_mosh(name: str) -> None:
-    stream, mosh = _load(name)
-    frame = _ours(stream, mosh["width"], mosh["height"])
     pane = Emulator(mosh["width"], mosh["height"])
     pane.feed(mosh["styled"].rstrip("\n").replace("\n", "\x1b[0m\r\n").encode())
     shown = pane.frame()
@@ -62,3 +55,9 @@ def test_renditions_match_real_mosh(name: str) -> None:
         for x, cell in enumerate(row.cells):
             if cell.contents:
                 assert cell.renditions == shown.cell(y, x).renditions, (y, x, cell)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_screens_match_real_mosh(name: str) -> None:
+    stream, mosh = _load(name)
+    assert_same_screen(replay(stream, mosh["width"], mosh["height"]), mosh)

@@ -33,7 +33,10 @@ COLOURS = (
 )
 PROGRAMS: dict[str, tuple[list[str], list[bytes]]] = {
     "ls_color": (["sh", "-c", "ls --color=always -la /usr/bin | head -40"], []),
-    "vim": (["vim", "-u", "NONE", "-N", "-n", "+set nu", "+syntax on", SAMPLE], [b"Gkk", b"ddu", b"3G"]),
+    "vim": (
+        ["vim", "-u", "NONE", "-N", "-n", "+set nu", "+syntax on", SAMPLE],
+        [b"Gkk", b"ddu", b"3G"],
+    ),
     "less": (["less", SAMPLE], [b" ", b"/tab\r"]),
     "man": (["man", "ls"], [b" "]),
     "colors": (["sh", "-c", COLOURS], []),
@@ -62,7 +65,7 @@ def capture(argv: list[str], keys: list[bytes], seconds: float = 5.0) -> bytes:
     return bytes(out)
 
 
-def mosh_screen(stream_path: str) -> dict[str, Any]:
+def mosh_screen(stream_path: str, width: int = WIDTH, height: int = HEIGHT) -> dict[str, Any]:
     """The screen a real mosh-client shows after mosh-server's emulator ran ``stream_path``."""
     env = dict(os.environ, LANG="C.UTF-8", TERM="xterm-256color")
     script = f"stty raw -echo; cat {stream_path}; exec sleep 60"
@@ -75,19 +78,19 @@ def mosh_screen(stream_path: str) -> dict[str, Any]:
     tmux = ["tmux", "-L", "record-" + secrets.token_hex(4), "-f", "/dev/null"]
     client = f"env MOSH_KEY={key} mosh-client 127.0.0.1 {port}"
     try:
-        size = ["-x", str(WIDTH), "-y", str(HEIGHT)]
+        size = ["-x", str(width), "-y", str(height)]
         subprocess.run([*tmux, "new-session", "-d", *size, client], env=env, check=True)
         subprocess.run([*tmux, "set", "-g", "status", "off"], check=True)
         time.sleep(3)
-        lines = _tmux_out(tmux, "capture-pane", "-p", "-N").split("\n")[:HEIGHT]
+        lines = _tmux_out(tmux, "capture-pane", "-p", "-N").split("\n")[:height]
         cursor = _tmux_out(tmux, "display", "-p", "#{cursor_y},#{cursor_x},#{cursor_flag}")
         styled = _tmux_out(tmux, "capture-pane", "-p", "-e", "-N")
     finally:
         subprocess.run([*tmux, "kill-server"], check=False)
         os.kill(server_pid, 15)
     return {
-        "width": WIDTH,
-        "height": HEIGHT,
+        "width": width,
+        "height": height,
         "lines": [line.rstrip() for line in lines],
         "cursor": [int(n) for n in cursor.strip().split(",")],
         "styled": styled,
