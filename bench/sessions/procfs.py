@@ -10,10 +10,15 @@ UDP_TABLES = ("/proc/net/udp", "/proc/net/udp6")
 
 
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU seconds a process has used so far (its own, not its children's)."""
-    with open(f"/proc/{pid}/stat", "rb") as f:
-        fields = f.read().rsplit(b")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    """CPU seconds a process has used so far (its own, not its children's), to the nanosecond
+    where the kernel keeps scheduler statistics, else to the clock tick of /proc/PID/stat."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[0]) / 1e9
+    except FileNotFoundError:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def peak_rss_mib(pid: int) -> float:
