@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import NamedTuple
 
-from tests.wire.sessions import SESSION_FILES, load
+from tests.wire.sessions import SESSION_FILES, completed_instructions, load
 
 SERVER_ADDR = ("127.0.0.1", 60001)
+RECORDED = Path(__file__).resolve().parents[1] / "term" / "captured"
 BASE_TIME = 5_000_000  # ms; captured times (seconds from the capture's start) are added
 
 
@@ -51,3 +53,21 @@ def _capture(path) -> Capture:
 def captures() -> tuple[Capture, ...]:
     """Every recorded session (loaded once)."""
     return tuple(_capture(path) for path in SESSION_FILES)
+
+
+@functools.lru_cache(maxsize=None)
+def host_outputs() -> tuple[bytes, ...]:
+    """Every host byte string a real mosh-server sent in the recorded sessions."""
+    found = []
+    for decoded in completed_instructions():
+        message = decoded["instruction"].get("diff_decoded") or {}
+        for event in message.get("HostBuffers.HostMessage", []):
+            if "hostbytes" in event:
+                found.append(bytes.fromhex(event["hostbytes"]["hex"]))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=None)
+def recorded_programs() -> tuple[bytes, ...]:
+    """Output of real programs (vim, less, man, ls, colours) recorded for the emulator tests."""
+    return tuple(path.read_bytes() for path in sorted(RECORDED.glob("*.bin")))
