@@ -1,8 +1,8 @@
 """mosh's framebuffer and drawing state, driven by the parser (PROTOCOL.md 8.1, 8.4-8.7).
 
 ``Screen`` is the mutable half of the emulator: the parser calls its methods
-(printing, controls, escape and CSI functions, OSC), ``Emulator`` turns it
-into immutable ``Frame`` snapshots. Everything follows mosh 1.4's semantics,
+(printing, controls, escape functions, OSC; CSI functions live in ``csi.py``),
+``Emulator`` turns it into immutable ``Frame`` snapshots. Everything follows mosh 1.4's semantics,
 plus an alternate screen buffer (modes 47, 1047, 1049) that mosh lacks.
 """
 
@@ -13,24 +13,10 @@ from typing import NamedTuple
 
 from moshz.term.frame import DEFAULT_RENDITIONS, Cell, Renditions
 from moshz.term.grid import Grid, blank_cell
-from moshz.term.params import param
-from moshz.term.sgr import apply_sgr
 from moshz.term.wcwidth import wcwidth
 
 _RUNS = re.compile("[\x20-\x7e]+|[^\x20-\x7e]+")
 _MAX_CONTENTS_BYTES = 32
-_DEC_FLAGS = {
-    1: "application_cursor_keys",
-    5: "reverse_video",
-    7: "auto_wrap",
-    25: "cursor_visible",
-    1004: "mouse_focus_event",
-    1007: "mouse_alternate_scroll",
-    2004: "bracketed_paste",
-}
-_MOUSE_REPORTING = (9, 1000, 1001, 1002, 1003)
-_MOUSE_ENCODING = (1005, 1006, 1015)
-_ALTERNATE_SCREEN = (47, 1047, 1049)
 
 
 class SavedCursor(NamedTuple):
@@ -248,7 +234,7 @@ class Screen:
 
     def tab(self) -> None:
         """HT: next tab stop."""
-        self._tab(1)
+        self.tab_by(1)
 
     def linefeed(self) -> None:
         """LF, VT, FF, IND: down one row, scrolling at the region bottom."""
@@ -298,7 +284,8 @@ class Screen:
         """DECALN: fill the screen with ``E``."""
         self.grid.fill(Cell("E", Renditions(bg=self.renditions.bg)))
 
-    def _tab(self, count: int) -> None:
+    def tab_by(self, count: int) -> None:
+        """Move ``count`` tab stops forward (backward if negative), keeping the pending wrap."""
         col = self._next_tab(count)
         keep = self.will_wrap
         self.move_col(self.width - 1 if col < 0 else col)
@@ -319,176 +306,16 @@ class Screen:
                     return col
         return 0
 
-    # CSI functions; ``params`` as parsed by moshz.term.params.
-
-    def cursor_up(self, params: list[int]) -> None:
-        """CUU."""
-        self.move_row(-param(params, 0, 1), True)
-
-    def cursor_down(self, params: list[int]) -> None:
-        """CUD."""
-        self.move_row(param(params, 0, 1), True)
-
-    def cursor_forward(self, params: list[int]) -> None:
-        """CUF."""
-        self.move_col(param(params, 0, 1), True)
-
-    def cursor_back(self, params: list[int]) -> None:
-        """CUB."""
-        self.move_col(-param(params, 0, 1), True)
-
-    def cursor_position(self, params: list[int]) -> None:
-        """CUP / HVP (1-based, origin-aware rows)."""
-        self.move_row(param(params, 0, 1) - 1)
-        self.move_col(param(params, 1, 1) - 1)
-
-    def column_absolute(self, params: list[int]) -> None:
-        """CHA / HPA."""
-        self.move_col(param(params, 0, 1) - 1)
-
-    def row_absolute(self, params: list[int]) -> None:
-        """VPA."""
-        self.move_row(param(params, 0, 1) - 1)
-
-    def erase_in_display(self, params: list[int]) -> None:
-        """ED 0 / 1 / 2."""
-        mode, bg = param(params, 0, 0), self.renditions.bg
-        if mode == 0:
-            self.grid.erase(self.cursor_row, self.cursor_col, self.width, bg)
-            rows = range(self.cursor_row + 1, self.height)
-        elif mode == 1:
-            self.grid.erase(self.cursor_row, 0, self.cursor_col + 1, bg)
-            rows = range(self.cursor_row)
-        else:
-            rows = range(self.height) if mode == 2 else range(0)
-        for y in rows:
-            self.grid.reset_line(y, bg)
-
-    def erase_in_line(self, params: list[int]) -> None:
-        """EL 0 / 1 / 2."""
-        mode, bg = param(params, 0, 0), self.renditions.bg
-        if mode == 0:
-            self.grid.erase(self.cursor_row, self.cursor_col, self.width, bg)
-        elif mode == 1:
-            self.grid.erase(self.cursor_row, 0, self.cursor_col + 1, bg)
-        elif mode == 2:
-            self.grid.reset_line(self.cursor_row, bg)
-
-    def erase_chars(self, params: list[int]) -> None:
-        """ECH."""
-        end = min(self.cursor_col + param(params, 0, 1), self.width)
-        self.grid.erase(self.cursor_row, self.cursor_col, end, self.renditions.bg)
-
-    def insert_chars(self, params: list[int]) -> None:
-        """ICH."""
-        n = param(params, 0, 1)
-        self.grid.insert_cells(self.cursor_row, self.cursor_col, n, self.renditions.bg)
-
-    def delete_chars(self, params: list[int]) -> None:
-        """DCH."""
-        n = param(params, 0, 1)
-        self.grid.delete_cells(self.cursor_row, self.cursor_col, n, self.renditions.bg)
-
-    def insert_lines(self, params: list[int]) -> None:
-        """IL (inside the scrolling region), then column 0."""
-        n = param(params, 0, 1)
-        self.grid.insert_lines(self.cursor_row, n, self.top, self.bottom, self.renditions.bg)
-        self.move_col(0)
-
-    def delete_lines(self, params: list[int]) -> None:
-        """DL (inside the scrolling region), then column 0."""
-        n = param(params, 0, 1)
-        self.grid.delete_lines(self.cursor_row, n, self.top, self.bottom, self.renditions.bg)
-        self.move_col(0)
-
-    def scroll_up(self, params: list[int]) -> None:
-        """SU (CSI S)."""
-        self.scroll(param(params, 0, 1))
-
-    def scroll_down(self, params: list[int]) -> None:
-        """SD (CSI T)."""
-        self.scroll(-param(params, 0, 1))
-
-    def tab_forward(self, params: list[int]) -> None:
-        """CHT."""
-        self._tab(param(params, 0, 1))
-
-    def tab_backward(self, params: list[int]) -> None:
-        """CBT."""
-        self._tab(-param(params, 0, 1))
-
-    def clear_tabs(self, params: list[int]) -> None:
-        """TBC 0 (at the cursor) / 3 (all, and no more default stops)."""
-        mode = param(params, 0, 0)
-        if mode == 0:
-            self.tabs[self.cursor_col] = False
-        elif mode == 3:
-            self.default_tabs = False
-            self.tabs = [False] * self.width
-
-    def set_region(self, params: list[int]) -> None:
-        """DECSTBM; invalid regions are ignored, valid ones home the cursor."""
-        top, bottom = param(params, 0, 1), param(params, 1, self.height)
-        if bottom <= top or top > self.height:
-            return
-        self._set_region(top - 1, bottom - 1)
-        self.move_row(0)
-        self.move_col(0)
-
-    def _set_region(self, top: int, bottom: int) -> None:
+    def set_scrolling_region(self, top: int, bottom: int) -> None:
+        """Set the scrolling region (clamped; the cursor snaps into it in origin mode)."""
         self.top = max(top, 0)
         self.bottom = max(min(bottom, self.height - 1), self.top)
         if self.origin_mode:
             self._snap()
             self.combining = (self.cursor_row, self.cursor_col)
 
-    def select_graphic_rendition(self, params: list[int]) -> None:
-        """SGR."""
-        self.renditions = apply_sgr(self.renditions, params)
-
-    def set_modes(self, params: list[int]) -> None:
-        """SM: only insert mode (4)."""
-        self._ansi_modes(params, True)
-
-    def reset_modes(self, params: list[int]) -> None:
-        """RM: only insert mode (4)."""
-        self._ansi_modes(params, False)
-
-    def _ansi_modes(self, params: list[int], value: bool) -> None:
-        for i in range(len(params)):
-            if param(params, i, 0) == 4:
-                self.insert_mode = value
-
-    def set_private_modes(self, params: list[int]) -> None:
-        """DECSET."""
-        for i in range(len(params)):
-            self._private_mode(param(params, i, 0), True)
-
-    def reset_private_modes(self, params: list[int]) -> None:
-        """DECRST."""
-        for i in range(len(params)):
-            self._private_mode(param(params, i, 0), False)
-
-    def _private_mode(self, code: int, value: bool) -> None:
-        if code in _DEC_FLAGS:
-            setattr(self, _DEC_FLAGS[code], value)
-        elif code in _MOUSE_REPORTING:
-            self.mouse_reporting = code if value else 0
-        elif code in _MOUSE_ENCODING:
-            self.mouse_encoding = code if value else 0
-        elif code in _ALTERNATE_SCREEN:
-            self._switch_screen(code, value)
-        elif code in (3, 6):
-            self.move_row(0)
-            self.move_col(0)
-            if code == 6:
-                self.origin_mode = value
-            else:
-                for y in range(self.height):
-                    self.grid.reset_line(y, self.renditions.bg)
-
-    def _switch_screen(self, code: int, enter: bool) -> None:
-        """Beyond mosh: the alternate screen buffer; the main one is kept untouched."""
+    def switch_screen(self, code: int, enter: bool) -> None:
+        """Beyond mosh: enter or leave the alternate screen (47, 1047, 1049); main stays intact."""
         if enter == (self.grid is not self.main):
             return
         if enter:
@@ -503,32 +330,6 @@ class Screen:
         self.grid = self.main
         if code == 1049:
             self.restore_cursor()
-
-    def device_attributes(self, params: list[int]) -> None:
-        """DA: a plain VT220."""
-        self.replies.append("\x1b[?62c")
-
-    def secondary_device_attributes(self, params: list[int]) -> None:
-        """Secondary DA."""
-        self.replies.append("\x1b[>1;10;0c")
-
-    def device_status(self, params: list[int]) -> None:
-        """DSR 5 (status) and 6 (cursor position, absolute)."""
-        mode = param(params, 0, 0)
-        if mode == 5:
-            self.replies.append("\x1b[0n")
-        elif mode == 6:
-            self.replies.append(f"\x1b[{self.cursor_row + 1};{self.cursor_col + 1}R")
-
-    def soft_reset(self, params: list[int]) -> None:
-        """DECSTR."""
-        self.insert_mode = False
-        self.origin_mode = False
-        self.cursor_visible = True
-        self.application_cursor_keys = False
-        self._set_region(0, self.height - 1)
-        self.renditions = DEFAULT_RENDITIONS
-        self.saved = SavedCursor()
 
     # OSC (8.6) and resize (8.7).
 

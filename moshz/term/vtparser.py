@@ -16,6 +16,7 @@ from typing import Callable, Generator
 
 import pyte
 
+from moshz.term.csi import CSI_FUNCTIONS, KEEPS_WRAP
 from moshz.term.params import MAX_PARAM_CHARS, parse_params
 from moshz.term.screen import Screen
 from moshz.term.utf8 import Utf8Decoder
@@ -24,7 +25,6 @@ _ANYWHERE = frozenset([0x18, 0x1A, 0x1B, *range(0x80, 0xA0)])
 _STRING_STARTS = frozenset([0x90, 0x98, 0x9E, 0x9F])
 _MAX_INTERMEDIATES = 8
 _MAX_OSC = 16384
-_CSI_KEEPS_WRAP = frozenset(["I", "Z", "g", "?h", "?l", "m"])
 
 # Ground-state pre-scan: pyte hands whole runs of these to ``Machine.draw``,
 # which must give exactly what feeding them one by one through ``step`` gives.
@@ -56,7 +56,6 @@ class Machine:
             "c": screen.full_reset,
             "#8": screen.alignment_test,
         }
-        self._csi = _csi_table(screen)
 
     def draw(self, text: str) -> None:
         """A ground-state run of text, CR, LF and whole CSI/ESC sequences (pyte's hand-off)."""
@@ -230,11 +229,11 @@ class Machine:
 
     def _csi_dispatch(self, char: str) -> None:
         key = self._key(char)
-        if key not in _CSI_KEEPS_WRAP:
+        if key not in KEEPS_WRAP:
             self.screen.will_wrap = False
-        handler = self._csi.get(key)
-        if handler is not None:
-            handler(parse_params(self.params))
+        function = CSI_FUNCTIONS.get(key)
+        if function is not None:
+            function(self.screen, parse_params(self.params))
 
 
 def _control_table(screen: Screen) -> dict[str, Callable[[], None]]:
@@ -250,42 +249,6 @@ def _control_table(screen: Screen) -> dict[str, Callable[[], None]]:
         "\x85": screen.next_line,
         "\x88": screen.set_tab_stop,
         "\x8d": screen.reverse_index,
-    }
-
-
-def _csi_table(screen: Screen) -> dict[str, Callable[[list[int]], None]]:
-    return {
-        "@": screen.insert_chars,
-        "A": screen.cursor_up,
-        "B": screen.cursor_down,
-        "C": screen.cursor_forward,
-        "D": screen.cursor_back,
-        "G": screen.column_absolute,
-        "`": screen.column_absolute,
-        "H": screen.cursor_position,
-        "f": screen.cursor_position,
-        "I": screen.tab_forward,
-        "Z": screen.tab_backward,
-        "J": screen.erase_in_display,
-        "K": screen.erase_in_line,
-        "L": screen.insert_lines,
-        "M": screen.delete_lines,
-        "P": screen.delete_chars,
-        "X": screen.erase_chars,
-        "S": screen.scroll_up,
-        "T": screen.scroll_down,
-        "d": screen.row_absolute,
-        "g": screen.clear_tabs,
-        "r": screen.set_region,
-        "m": screen.select_graphic_rendition,
-        "h": screen.set_modes,
-        "l": screen.reset_modes,
-        "?h": screen.set_private_modes,
-        "?l": screen.reset_private_modes,
-        "c": screen.device_attributes,
-        ">c": screen.secondary_device_attributes,
-        "n": screen.device_status,
-        "!p": screen.soft_reset,
     }
 
 
