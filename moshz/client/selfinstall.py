@@ -28,7 +28,7 @@ from moshz.runtime.selfpath import SelfFile
 
 _MARKERS = (INSTALL_MARKER, NO_PYTHON_MARKER, NO_CACHE_MARKER, UPLOAD_FAILED_MARKER)
 _MIN = ".".join(str(n) for n in MIN_PYTHON)
-INSTALL_HINT = (
+_INSTALL_HINT = (
     "apt install python3 (Debian, Ubuntu), dnf install python3 (Fedora, RHEL), "
     "apk add python3 (Alpine), pacman -S python (Arch)"
 )
@@ -125,7 +125,7 @@ def _problem_text(marker: str, detail: str, host: str) -> str:
         found = f" (python3 there is {detail})" if detail else ""
         return (
             f"moshz: {host} has no Python {_MIN} or newer{found}, and no nix to fetch one.\n"
-            f"Install one there, for example with {INSTALL_HINT};\n"
+            f"Install one there, for example with {_INSTALL_HINT};\n"
             f"a python3.X of {_MIN} or newer on the PATH will do too."
         )
     if marker == NO_CACHE_MARKER:
