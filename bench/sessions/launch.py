@@ -115,6 +115,19 @@ def find_server_pid(server: Server) -> int:
     return owner
 
 
+def stop_server(server: Server, pid: int | None = None) -> None:
+    """End a server (`pid` if known, else looked up), its shell and its launcher."""
+    pids = {server.process.pid}
+    try:
+        found = find_server_pid(server) if pid is None else pid
+        pids |= {found} | descendants(found)
+    except SessionError:
+        pass
+    terminate(pids)
+    server.process.wait()
+    server.log.close()
+
+
 class Session:
     """A running server with its client in a tmux pane, reached through a link."""
 
@@ -137,15 +150,8 @@ class Session:
 
     def close(self) -> None:
         """End client, server and the server's shell, then the link and the pane."""
-        pids = {self.client_pid(), self.server.process.pid}
-        try:
-            server = self.server_pid()
-            pids |= {server} | descendants(server)
-        except SessionError:
-            pass
-        terminate(pids)
-        self.server.process.wait()
-        self.server.log.close()
+        terminate([self.client_pid()])
+        stop_server(self.server, self._server_pid)
         self.link.close()
         self.pane.tmux.run("kill-pane", "-t", self.pane.pane_id)
 
@@ -167,5 +173,10 @@ def open_session(
     server = start_server(impl, command, server_environment(impl), timeout)
     path = link(server.port)
     env = {**impl.env, **(client_env or {}), "MOSH_KEY": server.key}
-    pane = tmux.new_pane([*impl.client, "127.0.0.1", str(path.port)], env=env)
+    try:
+        pane = tmux.new_pane([*impl.client, "127.0.0.1", str(path.port)], env=env)
+    except BaseException:
+        path.close()
+        stop_server(server)
+        raise
     return Session(impl, server, pane, path)
