@@ -5,10 +5,12 @@ moshz server sends what mosh-server sends, and it only emits what mosh's
 client emulator understands (section 8). The client paints its real terminal
 with the same function, plus the open/close sequences of section 10.2.
 
-Two deliberate departures, both where mosh's output would leave the peer's
-screen different from the frame: a wide character ending in the last column is
-redrawn when only the row's wrap flag changed, and the backspace shortcut is
-not used from the pending-wrap column (mosh would land one column short).
+Departures from mosh, each only where mosh's output would leave the peer's
+screen different from the frame (the captured sessions are reproduced
+exactly): a wide character ending in the last column is redrawn when only the
+row's wrap flag changed; the backspace shortcut is not used from the
+pending-wrap column (mosh lands one column short); a wide character cut by
+the right margin is drawn as a space; one-column rows keep their wrap flags.
 """
 
 from __future__ import annotations
@@ -106,15 +108,20 @@ class _Painter:
             self.renditions = renditions
 
     def draw(self, cell: Cell) -> int:
-        """Print one cell at the cursor; returns its width."""
+        """Print one cell at the cursor; returns its width.
+
+        A wide cell cut by the right margin (a resize leaves those) is drawn
+        as a space: printing it would wrap before it (mosh prints it anyway).
+        """
         contents = cell.contents
-        if not contents:
+        width = 2 if cell.wide else 1
+        if not contents or self.x + width > self.width:
             self.out.append(" ")
+            width = 1
         elif cell.fallback:
             self.out.append("\xa0" + contents)
         else:
             self.out.append(contents)
-        width = 2 if cell.wide else 1
         self.x += width
         return width
 
@@ -258,7 +265,7 @@ def _put_row(painter: _Painter, new: Frame, y: int, old_row: Row | None, wrap_in
         cell = cells[0]
         painter.set_renditions(cell.renditions)
         x = painter.draw(cell)
-    if old_row is not None and (row is old_row or row.same_content(old_row)):
+    if old_row is not None and x < new.width and (row is old_row or row.same_content(old_row)):
         return False
     wrote_last = _put_cells(painter, row, y, x, old_row)
     if not wrote_last or y >= new.height - 1:
@@ -287,7 +294,7 @@ def _put_cells(painter: _Painter, row: Row, y: int, x: int, old_row: Row | None)
     width = len(cells)
     clear_count = 0
     blank = DEFAULT_RENDITIONS
-    wrote_last = False
+    wrote_last = x >= width  # a row already filled by the wrap (one column wide)
     while x < width:
         cell = cells[x]
         if not clear_count and old_row is not None and _unchanged(row, x, cell, old_row):

@@ -263,3 +263,20 @@ def test_open_and_close_sequences() -> None:
         b"\x1b[?1015l\x1b[?1006l\x1b[?1005l\x1b[?1049l\x1b[23;0;0t"
     )
     assert open_sequence() == b"\x1b[?1h"
+
+
+def test_wide_character_cut_by_the_right_margin_is_drawn_as_a_space() -> None:
+    old = Frame.blank(3, 2)
+    cut = old.with_changes(
+        rows=(cells_row([Cell("a"), Cell("b"), Cell("日", wide=True)], 3),) + old.rows[1:]
+    )
+    # mosh would print the wide character, which wraps it onto the next row
+    assert new_frame(True, old, cut) == b"ab \r\n\x1b[1;1H"
+
+
+def test_one_column_rows_carry_their_wrap_flags() -> None:
+    old = Frame.blank(1, 3)
+    wrapped = old.with_changes(
+        rows=(text_row("a", 1, True), text_row("b", 1, True), text_row("c", 1))
+    )
+    assert render(old, wrapped) == f"{ESC}[?25l{ESC}[1;1Habc{ESC}[1;1H{ESC}[?25h"
