@@ -49,12 +49,6 @@ def screen_rows(pane: Pane) -> list[str]:
     return rows
 
 
-def last_row(pane: Pane) -> str:
-    """The last non-empty row of the pane ("" on a blank screen)."""
-    rows = screen_rows(pane)
-    return rows[-1] if rows else ""
-
-
 def poll(pane: Pane, check: Check, timeout: float, what: str, interval: float = POLL_S) -> float:
     """Capture until `check(rows)` holds; return when (perf_counter); raise on timeout or exit."""
     deadline = time.perf_counter() + timeout
