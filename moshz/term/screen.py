@@ -9,7 +9,7 @@ plus an alternate screen buffer (modes 47, 1047, 1049) that mosh lacks.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Dict, NamedTuple
 
 from moshz.term.frame import DEFAULT_RENDITIONS, Cell, Renditions
 from moshz.term.grid import Grid, blank_cell
@@ -27,6 +27,18 @@ class SavedCursor(NamedTuple):
     renditions: Renditions = DEFAULT_RENDITIONS
     auto_wrap: bool = True
     origin_mode: bool = False
+
+
+class _CellCache(Dict[str, Cell]):
+    """Cells of one renditions, made on first use (printing reuses them)."""
+
+    def __init__(self, renditions: Renditions) -> None:
+        super().__init__()
+        self.renditions = renditions
+
+    def __missing__(self, char: str) -> Cell:
+        cell = self[char] = Cell(char, self.renditions)
+        return cell
 
 
 def _default_tabs(start: int, end: int) -> list[bool]:
@@ -48,7 +60,7 @@ class Screen:
         self.title_initialized = False
         self.clipboard = ""
         self.replies: list[str] = []
-        self._ascii: dict[Renditions, dict[str, Cell]] = {}
+        self._ascii: dict[Renditions, _CellCache] = {}
         self._reset_drawing_state()
 
     def _reset_drawing_state(self) -> None:
@@ -148,13 +160,12 @@ class Screen:
                 for char in run:
                     self._print_char(char)
 
-    def _ascii_cells(self) -> dict[str, Cell]:
+    def _ascii_cells(self) -> _CellCache:
         cells = self._ascii.get(self.renditions)
         if cells is None:
-            if len(self._ascii) > 64:
+            if len(self._ascii) > 256:
                 self._ascii.clear()
-            rend = self.renditions
-            cells = self._ascii[rend] = {chr(c): Cell(chr(c), rend) for c in range(0x20, 0x7F)}
+            cells = self._ascii[self.renditions] = _CellCache(self.renditions)
         return cells
 
     def _print_ascii(self, text: str) -> None:
