@@ -70,12 +70,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown workload(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
     options = Options(seconds=0.1 if args.quick else args.seconds, quick=args.quick)
     figures: list[Figure] = []
+    failed = []
     for name in names:
-        figures.extend(REGISTRY[name](options))
+        try:
+            figures.extend(REGISTRY[name](options))
+        except Exception as error:  # one broken workload must not hide the others' figures
+            print(f"bench: workload {name} failed: {error!r}", file=sys.stderr)
+            failed.append(name)
     print(format_table(figures))
     args.output.write_text(json.dumps(results_document(figures), indent=1) + "\n")
     print(f"written to {args.output}")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
