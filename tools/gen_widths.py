@@ -60,8 +60,9 @@ def render(starts: list[int], widths: list[int], version: str) -> str:
         "",
         "from __future__ import annotations",
         "",
-        f"GLIBC_VERSION = {version!r}",
+        f'GLIBC_VERSION = "{version}"',
         "",
+        "# fmt: off",
         "STARTS = (",
     ]
     lines.extend(_wrapped([f"0x{s:X}" for s in starts]))
@@ -70,6 +71,7 @@ def render(starts: list[int], widths: list[int], version: str) -> str:
     lines.append("WIDTHS = (")
     lines.extend(_wrapped([str(w) for w in widths]))
     lines.append(")")
+    lines.append("# fmt: on")
     return "\n".join(lines) + "\n"
 
 

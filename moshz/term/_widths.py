@@ -6,8 +6,9 @@ STARTS[i] .. STARTS[i + 1] - 1 and has width WIDTHS[i].
 
 from __future__ import annotations
 
-GLIBC_VERSION = '2.36'
+GLIBC_VERSION = "2.36"
 
+# fmt: off
 STARTS = (
     0x0, 0x1, 0x20, 0x7F, 0xA0, 0x300, 0x370, 0x378, 0x37A, 0x380, 0x384, 0x38B, 0x38C, 0x38D,
     0x38E, 0x3A2, 0x3A3, 0x483, 0x48A, 0x530, 0x531, 0x557, 0x559, 0x58B, 0x58D, 0x590, 0x591,
@@ -276,3 +277,4 @@ WIDTHS = (
     -1, 1, -1, 1, -1, 1, -1, 2, -1, 2, -1, 2, -1, 2, -1, 2, -1, 2, -1, 2, -1, 0, -1, 0, -1, 0,
     -1, 1, -1, 1, -1,
 )
+# fmt: on
