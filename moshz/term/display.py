@@ -319,11 +319,41 @@ def _put_cells(painter: _Painter, row: Row, y: int, x: int, old_row: Row | None)
             painter.forget_cursor()
         painter.silent_move(y, x)
         painter.set_renditions(cell.renditions)
-        x += painter.draw(cell)
+        end = _run_end(cells, x, old_row) if _plain(cell) else x
+        if end > x + 1:
+            painter.out.append("".join([each.contents for each in cells[x:end]]))
+            painter.x += end - x
+            x = end
+        else:
+            x += painter.draw(cell)
         wrote_last = x >= width
     if clear_count:
         return painter.erase_run(y, x, clear_count, blank, None if row.wrap else "\x1b[K")
     return wrote_last
+
+
+def _plain(cell: Cell) -> bool:
+    """A cell printed as its contents, one column wide."""
+    return bool(cell.contents) and not cell.wide and not cell.fallback
+
+
+def _run_end(cells: tuple[Cell, ...], start: int, old_row: Row | None) -> int:
+    """End of the run of changed plain cells at ``start`` that share its renditions.
+
+    The run stops before the last column, whose wrap flag needs the general path.
+    """
+    renditions = cells[start].renditions
+    old_cells = old_row.cells if old_row is not None else None
+    end = start + 1
+    stop = len(cells) - 1
+    while end < stop:
+        cell = cells[end]
+        if cell.renditions != renditions or cell.wide or cell.fallback or not cell.contents:
+            break
+        if old_cells is not None and (cell is old_cells[end] or cell == old_cells[end]):
+            break
+        end += 1
+    return end
 
 
 def _erase_chars(caps: Capabilities, count: int) -> str | None:
