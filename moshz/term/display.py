@@ -265,6 +265,7 @@ def _put_row(painter: _Painter, new: Frame, y: int, old_row: Row | None, wrap_in
         cell = cells[0]
         painter.set_renditions(cell.renditions)
         x = painter.draw(cell)
+    # (a one-column row just filled by the wrap still has its own wrap to carry)
     if old_row is not None and x < new.width and (row is old_row or row.same_content(old_row)):
         return False
     wrote_last = _put_cells(painter, row, y, x, old_row)
@@ -319,7 +320,7 @@ def _put_cells(painter: _Painter, row: Row, y: int, x: int, old_row: Row | None)
             painter.forget_cursor()
         painter.silent_move(y, x)
         painter.set_renditions(cell.renditions)
-        end = _run_end(cells, x, old_row) if _plain(cell) else x
+        end = _run_end(cells, x, old_row)
         if end > x + 1:
             painter.out.append("".join([each.contents for each in cells[x:end]]))
             painter.x += end - x
@@ -332,26 +333,24 @@ def _put_cells(painter: _Painter, row: Row, y: int, x: int, old_row: Row | None)
     return wrote_last
 
 
-def _plain(cell: Cell) -> bool:
-    """A cell printed as its contents, one column wide."""
-    return bool(cell.contents) and not cell.wide and not cell.fallback
-
-
 def _run_end(cells: tuple[Cell, ...], start: int, old_row: Row | None) -> int:
-    """End of the run of changed plain cells at ``start`` that share its renditions.
+    """End of the run of changed one-column cells from ``start`` sharing its renditions.
 
-    The run stops before the last column, whose wrap flag needs the general path.
+    The run is empty if ``start`` is not such a cell, and stops before the last
+    column, whose wrap flag needs the general path.
     """
     renditions = cells[start].renditions
     old_cells = old_row.cells if old_row is not None else None
-    end = start + 1
+    end = start
     stop = len(cells) - 1
     while end < stop:
         cell = cells[end]
         if cell.renditions != renditions or cell.wide or cell.fallback or not cell.contents:
             break
-        if old_cells is not None and (cell is old_cells[end] or cell == old_cells[end]):
-            break
+        if end > start and old_cells is not None:
+            old = old_cells[end]
+            if cell is old or cell == old:
+                break
         end += 1
     return end
 
