@@ -15,7 +15,7 @@ import pytest
 
 from moshz.term.display import close_sequence, new_frame, open_sequence
 from moshz.term.emulator import Emulator
-from moshz.term.frame import Frame
+from moshz.term.frame import Cell, Frame, Renditions, Row
 
 VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors"
 SESSIONS = [
@@ -89,3 +89,15 @@ def test_client_opens_and_paints_the_blank_window_like_mosh() -> None:
 def test_client_closes_like_mosh() -> None:
     rmcup = b"\x1b[?1049l\x1b[23;0;0t"
     assert client_tty().endswith(close_sequence(rmcup) + b"[mosh is exiting.]\r\n")
+
+
+def test_client_removing_its_bar_scrolls_like_mosh() -> None:
+    """mosh's blank rows share one generation, so the bar's removal looks like a scroll."""
+    shown = [update.new for update in updates("mosh_session_client_tty.json")][-1]
+    bar = Row(tuple(Cell(ch, Renditions(bold=True, fg=37, bg=44)) for ch in "Exiting...".ljust(80)))
+    with_bar = shown.with_changes(rows=(bar,) + shown.rows[1:])
+    expected = (
+        b"\x1b[0m\x1b[1;5r\x1b[?25l\x1b[5;1H\n\n\n\n\x1b[r\x1b[2;1H$ echo hi\r\nhi\r\n$ \x1b[?25h"
+    )
+    assert new_frame(True, with_bar, shown) == expected
+    assert expected + close_sequence() in client_tty()
