@@ -4,7 +4,6 @@ terminal bytes out (vectors/mosh_session_client_tty.json, TERM=xterm-256color, 8
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from moshz.client.escape import escape_config
 from moshz.client.session import ClientConfig, ClientSession
@@ -16,8 +15,10 @@ from moshz.statesync.user import UserStream
 from moshz.term.display import close_sequence
 from moshz.term.emulator import Emulator
 from moshz.term.frame import Frame
+from tests.vectors import VECTORS
 
-VECTOR = Path(__file__).resolve().parents[1] / "wire" / "vectors" / "mosh_session_client_tty.json"
+
+VECTOR = VECTORS / "mosh_session_client_tty.json"
 SERVER = ("127.0.0.1", 60106)
 # What the user typed, and when (seconds on the capture's clock): each just before the
 # client datagram it caused.

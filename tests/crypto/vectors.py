@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from moshz.crypto.ocb_pure import PureOcb
-
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "vectors"
+from tests.vectors import VECTORS
 
 
 def load(name: str) -> dict[str, Any]:

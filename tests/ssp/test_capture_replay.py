@@ -10,15 +10,14 @@ instruction's old/new/ack/throwaway numbers and its send time.
 from __future__ import annotations
 
 import json
-import pathlib
 from typing import NamedTuple
 
 from tests.ssp.test_transport import open_instruction
 from tests.support.fakes import FakeClock
 from tests.support.harness import SERVER_ADDR, Harness
 from tests.support.network import Conditions
+from tests.vectors import VECTORS
 
-VECTORS = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "vectors"
 U64MAX = (1 << 64) - 1
 BASE = 100_000
 SEND_MINDELAY = {"c2s": 1, "s2c": 8}

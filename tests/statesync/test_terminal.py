@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,7 @@ from moshz.wire.messages import (
     decode_host_message,
     encode_host_message,
 )
-
-VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors"
+from tests.vectors import VECTORS
 
 
 def screen(data: bytes, width: int = 20, height: int = 5, start: Frame | None = None) -> Frame:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import pathlib
 
 import pytest
 from hypothesis import given
@@ -12,8 +11,7 @@ from hypothesis import strategies as st
 from moshz.errors import ProtocolError
 from moshz.statesync.user import UserStream
 from moshz.wire.messages import Keystroke, Resize
-
-VECTORS = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "vectors"
+from tests.vectors import VECTORS
 
 
 def stream(*events: bytes | tuple[int, int]) -> UserStream:

@@ -8,7 +8,6 @@ exactly the hostbytes mosh-server sent between those two states.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Iterator, NamedTuple
 
 import pytest
@@ -16,8 +15,8 @@ import pytest
 from moshz.term.display import close_sequence, new_frame, open_sequence
 from moshz.term.emulator import Emulator
 from moshz.term.frame import Cell, Frame, Renditions, Row
+from tests.vectors import VECTORS
 
-VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors"
 SESSIONS = [
     "mosh_session_basic.json",
     "mosh_session_clear.json",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from tests.vectors import VECTORS
 
-VECTORS = Path(__file__).with_name("vectors")
 SESSION_FILES = sorted(VECTORS.glob("mosh_session_*.json"))
 
 
