@@ -12,7 +12,7 @@ from tests.vectors import VECTORS
 
 
 def load(name: str) -> dict[str, Any]:
-    """One JSON file of shared/vectors."""
+    """One JSON file of tests/vectors."""
     with open(VECTORS / name, encoding="utf-8") as f:
         return json.load(f)
 
