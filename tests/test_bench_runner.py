@@ -16,7 +16,7 @@ def test_table_shows_ratio_only_with_a_mosh_figure():
     assert table[0].split() == ["workload", "metric", "moshz", "mosh", "moshz/mosh", "unit",
                                 "better"]
     assert table[2].split() == ["w", "throughput", "2", "4", "0.5", "MB/s", "higher"]
-    assert table[3].split() == ["w", "latency", "30", "-", "-", "ms", "lower"]
+    assert table[3].split() == ["w", "latency", "30", "n/a", "n/a", "ms", "lower"]
 
 
 def test_quick_crypto_run_writes_results(tmp_path, capsys):
