@@ -15,24 +15,8 @@ from typing import Mapping, Sequence
 
 from moshz.client.args import WrapperOptions
 from moshz.client.remote_launch import NO_SERVER_MARKER, Launch, launch_script
+from moshz.locale_variables import LOCALE_VARIABLES
 
-LOCALE_VARS = (
-    "LANG",
-    "LANGUAGE",
-    "LC_CTYPE",
-    "LC_NUMERIC",
-    "LC_TIME",
-    "LC_COLLATE",
-    "LC_MONETARY",
-    "LC_MESSAGES",
-    "LC_PAPER",
-    "LC_NAME",
-    "LC_ADDRESS",
-    "LC_TELEPHONE",
-    "LC_MEASUREMENT",
-    "LC_IDENTIFICATION",
-    "LC_ALL",
-)
 
 SERVER_PLACES = ("moshz on the PATH", "~/moshz", "~/bin/moshz")
 
@@ -55,7 +39,7 @@ def shell_quote(words: Sequence[str]) -> str:
 
 def locale_assignments(env: Mapping[str, str]) -> list[str]:
     """``NAME=value`` for every locale variable set here, to recreate our locale remotely."""
-    return [f"{name}={env[name]}" for name in LOCALE_VARS if name in env]
+    return [f"{name}={env[name]}" for name in LOCALE_VARIABLES if name in env]
 
 
 def server_args(opts: WrapperOptions, colors: int, env: Mapping[str, str]) -> list[str]:

@@ -12,24 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Sequence
+from moshz.locale_variables import LOCALE_VARIABLES
 
-LOCALE_VARIABLES = (
-    "LANG",
-    "LANGUAGE",
-    "LC_CTYPE",
-    "LC_NUMERIC",
-    "LC_TIME",
-    "LC_COLLATE",
-    "LC_MONETARY",
-    "LC_MESSAGES",
-    "LC_PAPER",
-    "LC_NAME",
-    "LC_ADDRESS",
-    "LC_TELEPHONE",
-    "LC_MEASUREMENT",
-    "LC_IDENTIFICATION",
-    "LC_ALL",
-)
 SYSTEM_LOCALE_ARCHIVE = "/usr/lib/locale/locale-archive"
 FALLBACK_LOCALES = ("C.UTF-8", "C.utf8", "en_US.UTF-8", "en_US.utf8")
 
