@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for pair in mosh-server:mosh sshd:openssh-server tmux:tmux ssh:openssh-client locale:locales; do
+for pair in mosh-server:mosh sshd:openssh-server tmux:tmux ssh:openssh-client locale:locales busybox:busybox vi:vim; do
     cmd=${pair%%:*}; pkg=${pair##*:}
     if ! command -v "$cmd" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$cmd" ]; then
         need_apt+=("$pkg")
@@ -17,7 +17,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     fi
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
-    apt-get install -y -q openssh-server mosh tmux locales
+    apt-get install -y -q openssh-server mosh tmux locales busybox vim
 fi
 
 PY=${PYTHON:-python3}
