@@ -1,0 +1,1 @@
+"""End-to-end fault tests: real UDP through the impairment relay, real pty, tmux."""

@@ -1,0 +1,10 @@
+"""Fixtures for the fault tests: tmux and the one-file build from the e2e tests, local servers,
+recording relays."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import e2e_ready, tmux
+from tests.faults.fixtures import local_servers, tap_relays
+from tests.server.e2e_support import moshz_file
+
+__all__ = ["e2e_ready", "local_servers", "moshz_file", "tap_relays", "tmux"]
