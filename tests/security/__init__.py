@@ -1,0 +1,1 @@
+"""Security checks: where the session key may never appear, nonces, replays, abandoned servers."""

@@ -1,0 +1,43 @@
+"""A server whose client is gone ends after MOSH_SERVER_NETWORK_TMOUT, leaving nothing behind.
+
+The client is killed outright (no shutdown handshake). The server must not go before the
+timeout, must go after it, and must take its shell and the shell's jobs (a background
+sleep) with it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from tests.faults.fixtures import RelayFactory, ServerFactory
+from tests.faults.local import open_client
+from tests.server.e2e_support import process_gone, wait_gone
+from tests.tools import procs
+from tests.tools.tmux import Tmux
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT_SECONDS = 5
+
+
+def test_server_exits_after_the_network_timeout_and_leaves_no_process(
+    tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory, moshz_file: str
+) -> None:
+    server = local_servers(env={"MOSH_SERVER_NETWORK_TMOUT": str(TIMEOUT_SECONDS)})
+    relay = tap_relays(server.port)
+    pane = open_client(tmux, "mosh-client", moshz_file, relay.port, server.key)
+    pane.line("sleep 600 & echo started-$((6*7))")
+    pane.wait_for_row("started-42")
+    left = procs.descendants(server.pid)
+    assert len(left) >= 2  # the shell and its sleep
+    os.kill(pane.pid(), signal.SIGKILL)
+    gone = time.monotonic()
+    wait_gone(server.pid, timeout=TIMEOUT_SECONDS + 30)
+    assert time.monotonic() - gone >= TIMEOUT_SECONDS - 1
+    for pid in left:
+        wait_gone(pid, timeout=10)
+    assert all(process_gone(pid) for pid in left)
