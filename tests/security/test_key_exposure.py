@@ -104,6 +104,7 @@ def test_the_argv_check_sees_a_leak() -> None:
     key = "AAAAAAAAAAAAAAAAAAAAAA"
     leaky = subprocess.Popen(["sh", "-c", "sleep 30", key])  # the key as $0
     try:
+        wait_until(lambda: key.encode() in command_lines().get(leaky.pid, b""), 10, "exec")
         with pytest.raises(AssertionError, match="command line"):
             assert_key_not_in_argv(key)
     finally:
