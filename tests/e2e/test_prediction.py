@@ -120,6 +120,7 @@ class Line:
     text: str
 
     def shown(self) -> str:
+        """The row as the screen shows it now."""
         return row_of(self.session.pane, self.start)
 
     def echo(self, keys: str) -> None:
