@@ -16,7 +16,7 @@ import time
 import pytest
 
 from tests.faults.fixtures import RelayFactory, ServerFactory
-from tests.faults.local import open_client
+from tests.faults.local import CLIENTS, open_client
 from tests.tools.tmux import Tmux
 from tests.tools.wait import wait_until
 
@@ -27,12 +27,14 @@ HEARTBEAT = 3.0
 MAX_RTO = 1.0
 
 
+@pytest.mark.parametrize("client", CLIENTS)
 def test_session_recovers_after_an_outage(
-    tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory, moshz_file: str
+    client: str, tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory,
+    moshz_file: str,
 ) -> None:
     server = local_servers()
     relay = tap_relays(server.port)
-    pane = open_client(tmux, "mosh-client", moshz_file, relay.port, server.key)
+    pane = open_client(tmux, client, moshz_file, relay.port, server.key)
     pane.line("echo before-$((6*7))")
     pane.wait_for_row("before-42")
     down = time.monotonic()
