@@ -7,12 +7,11 @@ screen and the parameters as ``moshz.term.params.parse_params`` reads them.
 
 from __future__ import annotations
 
-from typing import Callable, List
+from typing import Callable
 
 from moshz.term.frame import DEFAULT_RENDITIONS
-from moshz.term.params import param
+from moshz.term.params import Params, param
 from moshz.term.screen import SavedCursor, Screen
-from moshz.term.sgr import apply_sgr
 
 _DEC_FLAGS = {
     1: "application_cursor_keys",
@@ -28,43 +27,43 @@ _MOUSE_ENCODING = (1005, 1006, 1015)
 _ALTERNATE_SCREEN = (47, 1047, 1049)
 
 
-def cursor_up(screen: Screen, params: list[int]) -> None:
+def cursor_up(screen: Screen, params: Params) -> None:
     """CUU."""
     screen.move_row(-param(params, 0, 1), True)
 
 
-def cursor_down(screen: Screen, params: list[int]) -> None:
+def cursor_down(screen: Screen, params: Params) -> None:
     """CUD."""
     screen.move_row(param(params, 0, 1), True)
 
 
-def cursor_forward(screen: Screen, params: list[int]) -> None:
+def cursor_forward(screen: Screen, params: Params) -> None:
     """CUF."""
     screen.move_col(param(params, 0, 1), True)
 
 
-def cursor_back(screen: Screen, params: list[int]) -> None:
+def cursor_back(screen: Screen, params: Params) -> None:
     """CUB."""
     screen.move_col(-param(params, 0, 1), True)
 
 
-def cursor_position(screen: Screen, params: list[int]) -> None:
+def cursor_position(screen: Screen, params: Params) -> None:
     """CUP / HVP (1-based, origin-aware rows)."""
     screen.move_row(param(params, 0, 1) - 1)
     screen.move_col(param(params, 1, 1) - 1)
 
 
-def column_absolute(screen: Screen, params: list[int]) -> None:
+def column_absolute(screen: Screen, params: Params) -> None:
     """CHA / HPA."""
     screen.move_col(param(params, 0, 1) - 1)
 
 
-def row_absolute(screen: Screen, params: list[int]) -> None:
+def row_absolute(screen: Screen, params: Params) -> None:
     """VPA."""
     screen.move_row(param(params, 0, 1) - 1)
 
 
-def erase_in_display(screen: Screen, params: list[int]) -> None:
+def erase_in_display(screen: Screen, params: Params) -> None:
     """ED 0 / 1 / 2."""
     mode, bg = param(params, 0, 0), screen.renditions.bg
     if mode == 0:
@@ -79,7 +78,7 @@ def erase_in_display(screen: Screen, params: list[int]) -> None:
         screen.grid.reset_line(y, bg)
 
 
-def erase_in_line(screen: Screen, params: list[int]) -> None:
+def erase_in_line(screen: Screen, params: Params) -> None:
     """EL 0 / 1 / 2."""
     mode, bg = param(params, 0, 0), screen.renditions.bg
     if mode == 0:
@@ -90,59 +89,59 @@ def erase_in_line(screen: Screen, params: list[int]) -> None:
         screen.grid.reset_line(screen.cursor_row, bg)
 
 
-def erase_chars(screen: Screen, params: list[int]) -> None:
+def erase_chars(screen: Screen, params: Params) -> None:
     """ECH."""
     end = min(screen.cursor_col + param(params, 0, 1), screen.width)
     screen.grid.erase(screen.cursor_row, screen.cursor_col, end, screen.renditions.bg)
 
 
-def insert_chars(screen: Screen, params: list[int]) -> None:
+def insert_chars(screen: Screen, params: Params) -> None:
     """ICH."""
     n = param(params, 0, 1)
     screen.grid.insert_cells(screen.cursor_row, screen.cursor_col, n, screen.renditions.bg)
 
 
-def delete_chars(screen: Screen, params: list[int]) -> None:
+def delete_chars(screen: Screen, params: Params) -> None:
     """DCH."""
     n = param(params, 0, 1)
     screen.grid.delete_cells(screen.cursor_row, screen.cursor_col, n, screen.renditions.bg)
 
 
-def insert_lines(screen: Screen, params: list[int]) -> None:
+def insert_lines(screen: Screen, params: Params) -> None:
     """IL (inside the scrolling region), then column 0."""
     n = param(params, 0, 1)
     screen.grid.insert_lines(screen.cursor_row, n, screen.top, screen.bottom, screen.renditions.bg)
     screen.move_col(0)
 
 
-def delete_lines(screen: Screen, params: list[int]) -> None:
+def delete_lines(screen: Screen, params: Params) -> None:
     """DL (inside the scrolling region), then column 0."""
     n = param(params, 0, 1)
     screen.grid.delete_lines(screen.cursor_row, n, screen.top, screen.bottom, screen.renditions.bg)
     screen.move_col(0)
 
 
-def scroll_up(screen: Screen, params: list[int]) -> None:
+def scroll_up(screen: Screen, params: Params) -> None:
     """SU (CSI S)."""
     screen.scroll(param(params, 0, 1))
 
 
-def scroll_down(screen: Screen, params: list[int]) -> None:
+def scroll_down(screen: Screen, params: Params) -> None:
     """SD (CSI T)."""
     screen.scroll(-param(params, 0, 1))
 
 
-def tab_forward(screen: Screen, params: list[int]) -> None:
+def tab_forward(screen: Screen, params: Params) -> None:
     """CHT."""
     screen.tab_by(param(params, 0, 1))
 
 
-def tab_backward(screen: Screen, params: list[int]) -> None:
+def tab_backward(screen: Screen, params: Params) -> None:
     """CBT."""
     screen.tab_by(-param(params, 0, 1))
 
 
-def clear_tabs(screen: Screen, params: list[int]) -> None:
+def clear_tabs(screen: Screen, params: Params) -> None:
     """TBC 0 (at the cursor) / 3 (all, and no more default stops)."""
     mode = param(params, 0, 0)
     if mode == 0:
@@ -152,7 +151,7 @@ def clear_tabs(screen: Screen, params: list[int]) -> None:
         screen.tabs = [False] * screen.width
 
 
-def set_region(screen: Screen, params: list[int]) -> None:
+def set_region(screen: Screen, params: Params) -> None:
     """DECSTBM; invalid regions are ignored, valid ones home the cursor."""
     top, bottom = param(params, 0, 1), param(params, 1, screen.height)
     if bottom <= top or top > screen.height:
@@ -162,34 +161,29 @@ def set_region(screen: Screen, params: list[int]) -> None:
     screen.move_col(0)
 
 
-def select_graphic_rendition(screen: Screen, params: list[int]) -> None:
-    """SGR."""
-    screen.renditions = apply_sgr(screen.renditions, params)
-
-
-def set_modes(screen: Screen, params: list[int]) -> None:
+def set_modes(screen: Screen, params: Params) -> None:
     """SM: only insert mode (4)."""
     _ansi_modes(screen, params, True)
 
 
-def reset_modes(screen: Screen, params: list[int]) -> None:
+def reset_modes(screen: Screen, params: Params) -> None:
     """RM: only insert mode (4)."""
     _ansi_modes(screen, params, False)
 
 
-def _ansi_modes(screen: Screen, params: list[int], value: bool) -> None:
+def _ansi_modes(screen: Screen, params: Params, value: bool) -> None:
     for i in range(len(params)):
         if param(params, i, 0) == 4:
             screen.insert_mode = value
 
 
-def set_private_modes(screen: Screen, params: list[int]) -> None:
+def set_private_modes(screen: Screen, params: Params) -> None:
     """DECSET."""
     for i in range(len(params)):
         _private_mode(screen, param(params, i, 0), True)
 
 
-def reset_private_modes(screen: Screen, params: list[int]) -> None:
+def reset_private_modes(screen: Screen, params: Params) -> None:
     """DECRST."""
     for i in range(len(params)):
         _private_mode(screen, param(params, i, 0), False)
@@ -214,17 +208,17 @@ def _private_mode(screen: Screen, code: int, value: bool) -> None:
                 screen.grid.reset_line(y, screen.renditions.bg)
 
 
-def device_attributes(screen: Screen, params: list[int]) -> None:
+def device_attributes(screen: Screen, params: Params) -> None:
     """DA: a plain VT220."""
     screen.replies.append("\x1b[?62c")
 
 
-def secondary_device_attributes(screen: Screen, params: list[int]) -> None:
+def secondary_device_attributes(screen: Screen, params: Params) -> None:
     """Secondary DA."""
     screen.replies.append("\x1b[>1;10;0c")
 
 
-def device_status(screen: Screen, params: list[int]) -> None:
+def device_status(screen: Screen, params: Params) -> None:
     """DSR 5 (status) and 6 (cursor position, absolute)."""
     mode = param(params, 0, 0)
     if mode == 5:
@@ -233,7 +227,7 @@ def device_status(screen: Screen, params: list[int]) -> None:
         screen.replies.append(f"\x1b[{screen.cursor_row + 1};{screen.cursor_col + 1}R")
 
 
-def soft_reset(screen: Screen, params: list[int]) -> None:
+def soft_reset(screen: Screen, params: Params) -> None:
     """DECSTR."""
     screen.insert_mode = False
     screen.origin_mode = False
@@ -244,7 +238,7 @@ def soft_reset(screen: Screen, params: list[int]) -> None:
     screen.saved = SavedCursor()
 
 
-CsiFunction = Callable[[Screen, List[int]], None]
+CsiFunction = Callable[[Screen, Params], None]
 
 CSI_FUNCTIONS: dict[str, CsiFunction] = {
     "@": insert_chars,
@@ -269,7 +263,6 @@ CSI_FUNCTIONS: dict[str, CsiFunction] = {
     "d": row_absolute,
     "g": clear_tabs,
     "r": set_region,
-    "m": select_graphic_rendition,
     "h": set_modes,
     "l": reset_modes,
     "?h": set_private_modes,
@@ -280,5 +273,6 @@ CSI_FUNCTIONS: dict[str, CsiFunction] = {
     "!p": soft_reset,
 }
 
-# The CSI functions that leave a pending autowrap alone (all others cancel it).
-KEEPS_WRAP = frozenset(["I", "Z", "g", "?h", "?l", "m"])
+# The CSI functions that leave a pending autowrap alone (all others cancel it; SGR, "m",
+# keeps it too but the parser runs it itself, see ``moshz.term.vtparser``).
+KEEPS_WRAP = frozenset(["I", "Z", "g", "?h", "?l"])

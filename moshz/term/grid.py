@@ -99,6 +99,15 @@ class Grid:
             line.wrap = False
         line.row = None
 
+    def put_run(self, y: int, x: int, cells: list[Cell]) -> None:
+        """Replace cells from column ``x`` on (clearing the wrap flag when the last one is hit)."""
+        line = self.lines[y]
+        stop = x + len(cells)
+        line.cells[x:stop] = cells
+        if stop == self.width:
+            line.wrap = False
+        line.row = None
+
     def amend(self, y: int, x: int, cell: Cell) -> None:
         """Replace one cell keeping the wrap flag (adding a combining character)."""
         line = self.lines[y]
@@ -158,6 +167,17 @@ class Grid:
         self.lines[bottom + 1 - count : bottom + 1 - count] = blank_lines(
             self.width, count, background
         )
+
+    def scroll_up_one_by_one(self, top: int, bottom: int, count: int, background: int) -> None:
+        """``count`` scrolls of one row in region top..bottom, each new row its own generation.
+
+        Rows that would enter and leave again within the ``count`` scrolls are never made.
+        """
+        count = min(count, bottom + 1 - top)
+        if count <= 0:
+            return
+        fresh = [blank_lines(self.width, 1, background)[0] for _ in range(count)]
+        self.lines[top : bottom + 1] = self.lines[top + count : bottom + 1] + fresh
 
     def resize(self, width: int, height: int, background: int) -> None:
         """mosh's resize: cut or extend at the bottom and right, no reflow (8.7)."""

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Tuple
+
 PARAM_MAX = 65535
 MAX_PARAM_CHARS = 100
 DEFAULT = -1
 
+Params = Tuple[int, ...]
 
-def parse_params(text: str) -> list[int]:
-    """Split collected digits and ``;`` into numbers; empty or > 65535 reads as DEFAULT."""
+
+@lru_cache(maxsize=4096)
+def parse_params(text: str) -> Params:
+    """Split collected digits and ``;`` into numbers; empty or > 65535 reads as DEFAULT.
+
+    Programs repeat the same few parameter strings, so the answers are cached.
+    """
     values = []
     for piece in text.split(";"):
         value = int(piece) if piece else DEFAULT
         values.append(DEFAULT if value > PARAM_MAX else value)
-    return values
+    return tuple(values)
 
 
-def param(params: list[int], index: int, default: int) -> int:
+def param(params: Params, index: int, default: int) -> int:
     """Parameter ``index``, or ``default`` when it is missing, defaulted or below 1."""
     value = params[index] if index < len(params) else DEFAULT
     return default if value < 1 else value

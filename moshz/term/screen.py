@@ -9,7 +9,7 @@ plus an alternate screen buffer (modes 47, 1047, 1049) that mosh lacks.
 from __future__ import annotations
 
 import re
-from typing import Dict, NamedTuple
+from typing import NamedTuple
 
 from moshz.term.frame import DEFAULT_RENDITIONS, Cell, Renditions
 from moshz.term.grid import Grid, blank_cell
@@ -29,16 +29,7 @@ class SavedCursor(NamedTuple):
     origin_mode: bool = False
 
 
-class _CellCache(Dict[str, Cell]):
-    """Cells of one renditions, made on first use (printing reuses them)."""
-
-    def __init__(self, renditions: Renditions) -> None:
-        super().__init__()
-        self.renditions = renditions
-
-    def __missing__(self, char: str) -> Cell:
-        cell = self[char] = Cell(char, self.renditions)
-        return cell
+_new_cell = tuple.__new__  # makes a Cell without the keyword-defaults wrapper (hot path)
 
 
 def _default_tabs(start: int, end: int) -> list[bool]:
@@ -60,7 +51,7 @@ class Screen:
         self.title_initialized = False
         self.clipboard = ""
         self.replies: list[str] = []
-        self._ascii: dict[Renditions, _CellCache] = {}
+        self._ascii: dict[Renditions, dict[str, Cell]] = {}
         self._reset_drawing_state()
 
     def _reset_drawing_state(self) -> None:
@@ -160,17 +151,69 @@ class Screen:
                 for char in run:
                     self._print_char(char)
 
-    def _ascii_cells(self) -> _CellCache:
-        cells = self._ascii.get(self.renditions)
-        if cells is None:
+    def _cells(self, text: str) -> list[Cell]:
+        """The cells printing ASCII ``text`` makes now (one object per character and renditions)."""
+        renditions = self.renditions
+        cache = self._ascii.get(renditions)
+        if cache is None:
             if len(self._ascii) > 256:
                 self._ascii.clear()
-            cells = self._ascii[self.renditions] = _CellCache(self.renditions)
-        return cells
+            cache = self._ascii[renditions] = {}
+        get, add = cache.get, cache.setdefault
+        return [get(c) or add(c, _new_cell(Cell, (c, renditions, False, False))) for c in text]
+
+    def draw_ascii(self, text: str) -> None:
+        """Print a run of printable ASCII."""
+        if self.insert_mode:
+            for char in text:
+                self._print_char(char)
+        else:
+            self._print_ascii(text)
+
+    def print_lines(self, block: str) -> None:
+        """Print lines of printable ASCII (each fits a row), each ended by CRs and one LF.
+
+        The result is exactly that of taking them one by one, but rows that would
+        scroll in and out again within the block are never built.
+        """
+        if self.cursor_col or self.will_wrap:
+            first, _, block = block.partition("\n")
+            self._print_line(first)
+        if self.insert_mode or not self.top <= self.cursor_row <= self.bottom:
+            for line in block.split("\n")[:-1]:
+                self._print_line(line)
+        elif block:
+            self._print_lines_scrolling(block)
+
+    def _print_line(self, line: str) -> None:
+        """One line of ``print_lines``, the general way: its text, CR, LF."""
+        text = line.rstrip("\r")
+        if text:
+            self.draw_ascii(text)
+        self.move_col(0)
+        self._autoscroll(1)
+
+    def _print_lines_scrolling(self, block: str) -> None:
+        """``print_lines`` from column 0 inside the region, not inserting: scroll once, write the survivors."""
+        count = block.count("\n")
+        top, height = self.top, self.bottom + 1 - self.top
+        start = self.cursor_row - top
+        scrolls = max(0, start + count - (height - 1))
+        first_kept = max(0, scrolls - start)
+        kept = count - first_kept
+        self.grid.scroll_up_one_by_one(top, self.bottom, scrolls, self.renditions.bg)
+        row = top + start + first_kept - scrolls
+        for line in block.rsplit("\n", kept + 1)[-kept - 1 : -1]:
+            text = line.rstrip("\r")
+            if text:
+                self.grid.put_run(row, 0, self._cells(text))
+            row += 1
+        self.cursor_row = top + min(start + count, height - 1)
+        self.combining = (self.cursor_row, 0)
 
     def _print_ascii(self, text: str) -> None:
         """Width-1 characters, a row's worth at a time (same result as one by one)."""
-        cells = self._ascii_cells()
+        cells = self._cells(text)
         width = self.width
         start, end = 0, len(text)
         while start < end:
@@ -179,14 +222,9 @@ class Screen:
             col = self.cursor_col
             if col == width - 1 and not self.auto_wrap:
                 start = end - 1
-            chunk = text[start : start + width - col]
-            start += len(chunk)
-            line = self.grid.lines[self.cursor_row]
-            stop = col + len(chunk)
-            line.cells[col:stop] = [cells[c] for c in chunk]
-            if stop == width:
-                line.wrap = False
-            line.row = None
+            stop = min(col + end - start, width)
+            self.grid.put_run(self.cursor_row, col, cells[start : start + stop - col])
+            start += stop - col
             self.combining = (self.cursor_row, stop - 1)
             self.will_wrap = stop >= width
             self.cursor_col = min(stop, width - 1)

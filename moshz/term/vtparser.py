@@ -12,13 +12,15 @@ string swallowing, and which functions keep the pending wrap.
 from __future__ import annotations
 
 import re
-from typing import Callable, Generator
+from functools import lru_cache
+from typing import Callable, Generator, Pattern
 
 import pyte
 
 from moshz.term.csi import CSI_FUNCTIONS, KEEPS_WRAP
 from moshz.term.params import MAX_PARAM_CHARS, parse_params
 from moshz.term.screen import Screen
+from moshz.term.sgr import apply_sgr
 from moshz.term.utf8 import Utf8Decoder
 
 _ANYWHERE = frozenset([0x18, 0x1A, 0x1B, *range(0x80, 0xA0)])
@@ -29,11 +31,29 @@ _MAX_OSC = 16384
 # Ground-state pre-scan: pyte hands whole runs of these to ``Machine.draw``,
 # which must give exactly what feeding them one by one through ``step`` gives.
 _PRINTABLE = "\x20-\x7e\xa0-\U0010ffff"
+_CONTROLS = "\x00-\x17\x19\x1c-\x1f"  # C0 controls executed in the ground state
 _CSI_SHAPE = "\x1b\\[[<-?]?[0-9;]*[ -/]*[@-~]"
 _ESC_SHAPE = "\x1b(?:[ -/]+[0-~]|[0-OQ-WYZ\\\\`-~])"
-_GROUND_RUN = re.compile(f"(?:[{_PRINTABLE}\r\n]+|{_CSI_SHAPE}|{_ESC_SHAPE})+")
-_RUN_SPLIT = re.compile(f"(\r\n|[\r\n]|{_CSI_SHAPE}|{_ESC_SHAPE})")
-_CSI_PARTS = re.compile("\x1b\\[([<-?]?)([0-9;]*)([ -/]*)(.)")
+_GROUND_RUN = re.compile(f"(?:[{_PRINTABLE}{_CONTROLS}]+|{_CSI_SHAPE}|{_ESC_SHAPE})+")
+
+# The tokens of a ground run, numbered by the group that ends each (``match.lastindex``).
+_LINES, _ASCII, _CSI, _CONTROL, _TEXT, _CSI_PRIVATE, _ESC = 1, 2, 4, 5, 6, 10, 12
+_TOKENS = (
+    "((?:[ -~]{0,%d}\r+\n)+)"  # 1: lines that fit a row, each ended by CRs and LF
+    "|([ -~]+)"  # 2: printable ASCII
+    "|\x1b\\[([0-9;]*)([@-~])"  # 3, 4: CSI parameters and final
+    f"|([{_CONTROLS}])"  # 5: a C0 control
+    "|([\xa0-\U0010ffff]+)"  # 6: other printable text
+    "|\x1b\\[([<-?]?)([0-9;]*)([ -/]*)([@-~])"  # 7-10: CSI with marker or intermediates
+    "|\x1b([ -/]*)([0-~])"  # 11, 12: an escape sequence
+)
+
+
+@lru_cache(maxsize=8)
+def _tokens(width: int) -> Pattern[str]:
+    """The token pattern for a screen ``width`` columns wide."""
+    return re.compile(_TOKENS % width)
+
 
 State = Callable[[str, int], None]
 
@@ -58,32 +78,27 @@ class Machine:
         }
 
     def draw(self, text: str) -> None:
-        """A ground-state run of text, CR, LF and whole CSI/ESC sequences (pyte's hand-off)."""
-        if "\x1b" not in text and "\r" not in text and "\n" not in text:
-            self.screen.draw(text)
-            return
-        pieces = iter(_RUN_SPLIT.split(text))
-        for printable in pieces:
-            if printable:
-                self.screen.draw(printable)
-            token = next(pieces, "")
-            if token:
-                self._run_token(token)
-
-    def _run_token(self, token: str) -> None:
-        if token == "\r\n":
-            self._execute("\r")
-            self._execute("\n")
-        elif len(token) == 1:
-            self._execute(token)
-        elif token[1] == "[":
-            marker, params, inter, final = _CSI_PARTS.match(token).groups()  # type: ignore[union-attr]
-            self.params = params[:MAX_PARAM_CHARS]
-            self.intermediates = (marker + inter)[:_MAX_INTERMEDIATES]
-            self._csi_dispatch(final)
-        else:
-            self.intermediates = token[1:-1][:_MAX_INTERMEDIATES]
-            self._esc_dispatch(token[-1])
+        """A ground-state run of text, C0 controls and whole CSI/ESC sequences (pyte's hand-off)."""
+        screen = self.screen
+        for match in _tokens(screen.width).finditer(text):
+            kind = match.lastindex
+            if kind == _ASCII:
+                screen.draw_ascii(match.group())
+            elif kind == _CSI:
+                self._csi(match.group(4), match.group(3))
+            elif kind == _CONTROL:
+                self._execute(match.group())
+            elif kind == _LINES:
+                screen.print_lines(match.group())
+            elif kind == _TEXT:
+                screen.draw(match.group())
+            elif kind == _CSI_PRIVATE:
+                self.params = match.group(8)[:MAX_PARAM_CHARS]
+                self.intermediates = (match.group(7) + match.group(9))[:_MAX_INTERMEDIATES]
+                self._csi_dispatch(match.group(10))
+            else:
+                self.intermediates = match.group(11)[:_MAX_INTERMEDIATES]
+                self._esc_dispatch(match.group(12))
 
     def step(self, char: str) -> bool:
         """Consume one code point; True when back in the ground state."""
@@ -228,12 +243,17 @@ class Machine:
             handler()
 
     def _csi_dispatch(self, char: str) -> None:
-        key = self._key(char)
+        self._csi(self._key(char), self.params)
+
+    def _csi(self, key: str, params: str) -> None:
+        if key == "m":  # SGR, by far the most frequent: straight from the parameter text
+            self.screen.renditions = apply_sgr(self.screen.renditions, params[:MAX_PARAM_CHARS])
+            return
         if key not in KEEPS_WRAP:
             self.screen.will_wrap = False
         function = CSI_FUNCTIONS.get(key)
         if function is not None:
-            function(self.screen, parse_params(self.params))
+            function(self.screen, parse_params(params[:MAX_PARAM_CHARS]))
 
 
 def _control_table(screen: Screen) -> dict[str, Callable[[], None]]:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Union
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from moshz.term.emulator import Emulator
-from moshz.term.frame import Frame, Row
-from moshz.term.screen import Screen
-from moshz.term.vtparser import MoshStream
+from moshz.term.frame import Frame
+from tests.term.emulator_support import canonical, slow_emulator
 
 Op = Union[bytes, "tuple[int, int]"]
 
@@ -118,34 +116,6 @@ def _check_bounds(frame: Frame) -> None:
     assert all(len(row.cells) == frame.width for row in frame.rows)
 
 
-def _canonical(frame: Frame) -> Frame:
-    """The frame with row generations renumbered by first appearance (gens are global)."""
-    numbers: dict[int, int] = {}
-    rows = tuple(Row(r.cells, r.wrap, numbers.setdefault(r.gen, len(numbers))) for r in frame.rows)
-    return frame.with_changes(rows=rows)
-
-
-class _OneByOneStream(MoshStream):
-    """Every code point through the state machine: no pre-scan, no run hand-off."""
-
-    _text_pattern = re.compile("(?!)")
-
-
-class _CharByCharScreen(Screen):
-    """Every printed character through the general path."""
-
-    def draw(self, text: str) -> None:
-        for char in text:
-            self._print_char(char)
-
-
-def _slow_emulator(width: int, height: int) -> Emulator:
-    emulator = Emulator(width, height)
-    emulator._screen = _CharByCharScreen(width, height)
-    emulator._stream = _OneByOneStream(emulator._screen)
-    return emulator
-
-
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(size=_SIZES, ops=_OPS)
 def test_nothing_raises_and_everything_stays_in_bounds(
@@ -161,10 +131,10 @@ def test_nothing_raises_and_everything_stays_in_bounds(
 @settings(max_examples=400, deadline=None, derandomize=True)
 @given(size=_SIZES, ops=_OPS)
 def test_fast_paths_match_one_code_point_at_a_time(size: tuple[int, int], ops: list[Op]) -> None:
-    fast, slow = Emulator(*size), _slow_emulator(*size)
+    fast, slow = Emulator(*size), slow_emulator(*size)
     _apply(fast, ops)
     _apply(slow, ops)
-    assert _canonical(fast.frame()) == _canonical(slow.frame())
+    assert canonical(fast.frame()) == canonical(slow.frame())
     assert fast.frame().rows == tuple(
         r._replace(gen=f.gen) for r, f in zip(slow.frame().rows, fast.frame().rows)
     )
@@ -180,7 +150,7 @@ def test_chunking_does_not_matter(size: tuple[int, int], data: bytes, cuts: list
     bounds = [0, *sorted(c for c in cuts if c < len(data)), len(data)]
     for start, end in zip(bounds, bounds[1:]):
         pieces.feed(data[start:end])
-    assert _canonical(whole.frame()) == _canonical(pieces.frame())
+    assert canonical(whole.frame()) == canonical(pieces.frame())
 
 
 @settings(max_examples=100, deadline=None, derandomize=True)

@@ -1,0 +1,125 @@
+"""The emulator's fast paths (blocks of lines, token runs, compiled SGR) change nothing.
+
+Every stream is fed to the real emulator, whole and in pieces, and to the
+reference that takes one code point at a time; screens and drawing state must
+be identical (row generations compared by pattern, as their numbers are global).
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from moshz.term.emulator import Emulator
+from moshz.term.frame import DEFAULT_RENDITIONS, Renditions, Row, new_generation
+from tests.term.emulator_support import canonical, slow_emulator
+
+Op = Union[bytes, "tuple[int, int]"]
+
+_LINE_TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=14)
+_LINE_END = st.sampled_from(["\r\n", "\r\n", "\r\r\n", "\n", "\r"])
+_LINE = st.builds(lambda text, end: (text + end).encode(), _LINE_TEXT, _LINE_END)
+_BLOCK = st.lists(_LINE, min_size=1, max_size=40).map(b"".join)
+_SETUP = st.sampled_from(
+    [b"\x1b[2;5r", b"\x1b[3;4r\x1b[4;1H", b"\x1b[2;3r\x1b[6;1H", b"\x1b[1;1r", b"\x1b[r"]
+    + [b"\x1b[4h", b"\x1b[4l", b"\x1b[?6h", b"\x1b[?6l", b"\x1b[?7l", b"\x1b[?7h"]
+    + [b"\x1b[41m", b"\x1b[1;38;2;1;2;3m", b"\x1b[0m", b"\x1b[2;3H", b"\x1b[9G", b"\x1bM"]
+    + [b"abcdefghijklmnop", b"\xc3\xa9\xcc\x81", b"\x1b7", b"\x1b8", b"\x1b[?25l\x07\x08\t"]
+)
+_SIZES = st.tuples(st.integers(1, 12), st.integers(1, 8))
+_OPS = st.lists(st.one_of(_BLOCK, _BLOCK, _SETUP, _SIZES), max_size=10)
+
+
+def _apply(emulator: Emulator, ops: list[Op], cuts: list[int]) -> None:
+    for op in ops:
+        if isinstance(op, tuple):
+            emulator.resize(*op)
+            continue
+        bounds = [0, *sorted(c for c in cuts if c < len(op)), len(op)]
+        for start, end in zip(bounds, bounds[1:]):
+            emulator.feed(op[start:end])
+
+
+def _drawing_state(emulator: Emulator) -> tuple[object, ...]:
+    screen = emulator._screen
+    return (screen.will_wrap, screen.combining, screen.top, screen.bottom, screen.renditions)
+
+
+def _assert_same(fast: Emulator, slow: Emulator) -> None:
+    assert canonical(fast.frame()) == canonical(slow.frame())
+    assert fast.frame().rows == tuple(
+        r._replace(gen=f.gen) for r, f in zip(slow.frame().rows, fast.frame().rows)
+    )
+    assert _drawing_state(fast) == _drawing_state(slow)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(size=_SIZES, ops=_OPS, cuts=st.lists(st.integers(0, 300), max_size=4))
+def test_lines_match_one_code_point_at_a_time(
+    size: tuple[int, int], ops: list[Op], cuts: list[int]
+) -> None:
+    fast, slow = Emulator(*size), slow_emulator(*size)
+    _apply(fast, ops, cuts)
+    _apply(slow, ops, [])
+    _assert_same(fast, slow)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(size=_SIZES, ops=_OPS, block=_BLOCK)
+def test_rows_kept_across_feeds_keep_their_generation(
+    size: tuple[int, int], ops: list[Op], block: bytes
+) -> None:
+    fast, slow = Emulator(*size), slow_emulator(*size)
+    _apply(fast, ops, [])
+    _apply(slow, ops, [])
+    before_fast, before_slow = fast.frame().rows, slow.frame().rows
+    fast.feed(block)
+    slow.feed(block)
+    assert _gen_pattern(before_fast + fast.frame().rows) == _gen_pattern(
+        before_slow + slow.frame().rows
+    )
+
+
+def _gen_pattern(rows: tuple[Row, ...]) -> list[int]:
+    numbers: dict[int, int] = {}
+    return [numbers.setdefault(row.gen, len(numbers)) for row in rows]
+
+
+def test_rows_that_scroll_away_are_never_built() -> None:
+    emulator = Emulator(80, 24)
+    first = new_generation()
+    emulator.feed(b"".join(b"%d\r\n" % n for n in range(10000)))
+    assert new_generation() - first < 100
+    frame = emulator.frame()
+    assert [line.rstrip() for line in frame.lines()] == [str(n) for n in range(9977, 10000)] + [""]
+    assert (frame.cursor_row, frame.cursor_col) == (23, 0)
+    assert len({row.gen for row in frame.rows}) == 24
+
+
+def test_a_line_as_wide_as_the_screen_does_not_wrap() -> None:
+    emulator = Emulator(4, 2)
+    emulator.feed(b"\x1b[?7l\r\nabcd\r\nefgh\r\n")
+    frame = emulator.frame()
+    assert list(frame.lines()) == ["efgh", "    "]
+    assert not frame.rows[0].wrap
+
+
+def _sgr(params: str, start: Renditions = DEFAULT_RENDITIONS) -> Renditions:
+    emulator = Emulator.from_frame(Emulator(4, 2).frame().with_changes(renditions=start))
+    emulator.feed(f"\x1b[{params}m".encode())
+    return emulator.frame().renditions
+
+
+def test_sgr_reset_in_the_middle_drops_what_came_before() -> None:
+    assert _sgr("1;31;0;4") == Renditions(underlined=True)
+    assert _sgr("4;0", Renditions(bold=True)) == Renditions()
+    assert _sgr("0;38;5;200;1") == Renditions(bold=True, fg=230)
+    assert _sgr("31;32;39", Renditions(fg=33)) == Renditions()
+
+
+def test_sgr_programs_depend_only_on_the_parameters() -> None:
+    blue = Renditions(italic=True, bg=44)
+    assert _sgr("1;31", blue) == Renditions(bold=True, italic=True, fg=31, bg=44)
+    assert _sgr("1;31") == Renditions(bold=True, fg=31)
