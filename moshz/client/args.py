@@ -68,6 +68,12 @@ drop-in mosh-client: MOSH_KEY=KEY moshz --client [-v] IP PORT
 """
 
 
+def synopsis() -> str:
+    """The short usage shown after a usage error, so that the error stays on screen."""
+    lines = USAGE.splitlines()[:2]
+    return "\n".join(lines + ["Run 'moshz --help' for the options."])
+
+
 @dataclass(frozen=True)
 class WrapperOptions:
     """What the user asked for on the ``moshz`` command line (mosh's wrapper options)."""

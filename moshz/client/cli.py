@@ -80,7 +80,7 @@ def _locale_ok(program: str, env: Mapping[str, str]) -> bool:
     if charset.unavailable:
         _err(unavailable_note(charset.variable, charset.unavailable))
     _err(charset_advice(program, charset.variable, charset.name))
-    tty.show_locale()
+    tty.show_locale(env)
     return False
 
 
@@ -138,7 +138,7 @@ def client_main(argv: list[str]) -> int:
         return 1
     if count_colors:
         return _print_colors(env)
-    if len(positional) != 2 or not positional[1].isdigit():
+    if len(positional) != 2 or not _is_udp_port(positional[1]):
         if len(positional) == 2:
             _err(f"{program}: Bad UDP port ({positional[1]})\n")
         _err(f"{version_block()}\n\n{_client_usage(program)}")
@@ -148,6 +148,11 @@ def client_main(argv: list[str]) -> int:
         _err("MOSH_KEY environment variable not found.")
         return 1
     return _start_client(program, positional, key_text, verbose, env)
+
+
+def _is_udp_port(word: str) -> bool:
+    """An ASCII decimal port number that UDP can use (mosh checks only the digits)."""
+    return word.isascii() and word.isdigit() and int(word) <= 65535
 
 
 def _client_options(argv: list[str]) -> tuple[list[str], int, bool]:
@@ -213,7 +218,7 @@ def wrapper_main(argv: list[str]) -> int:
     try:
         opts = wrapper_args.parse_wrapper_args(argv, env)
     except UsageError as error:
-        _err(f"moshz: {error}\n\n{wrapper_args.USAGE}")
+        _err(f"moshz: {error}\n{wrapper_args.synopsis()}")
         return 2
     if opts.action == "help":
         print(wrapper_args.USAGE, end="")

@@ -103,7 +103,7 @@ def native_charset(env: Mapping[str, str]) -> Charset:
     writing LC_CTYPE itself, and runs in UTF-8 mode; that case is the C
     locale (ASCII) and LC_CTYPE is not the user's.
     """
-    coerced = bool(sys.flags.utf8_mode) and "PYTHONUTF8" not in env
+    coerced = _coerced(env)
     names = ("LC_ALL", "LANG") if coerced else ("LC_ALL", "LC_CTYPE", "LANG")
     chosen = next((name for name in names if env.get(name)), None)
     variable = f"{chosen}={env[chosen]}" if chosen else "[no charset variables]"
@@ -118,11 +118,17 @@ def native_charset(env: Mapping[str, str]) -> Charset:
     return Charset(locale.nl_langinfo(locale.CODESET), variable)
 
 
-def show_locale() -> None:
-    """Run ``locale`` so the user sees the settings mosh complains about."""
+def _coerced(env: Mapping[str, str]) -> bool:
+    """Whether Python replaced a C locale by C.UTF-8 at startup (and wrote LC_CTYPE itself)."""
+    return bool(sys.flags.utf8_mode) and "PYTHONUTF8" not in env
+
+
+def show_locale(env: Mapping[str, str]) -> None:
+    """Run ``locale`` so the user sees the settings mosh complains about (not Python's LC_CTYPE)."""
     sys.stdout.flush()
     sys.stderr.flush()
+    shown = {k: v for k, v in env.items() if k != "LC_CTYPE" or not _coerced(env)}
     try:
-        subprocess.call(["locale"])
+        subprocess.call(["locale"], env=shown)
     except OSError:
         pass
