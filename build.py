@@ -56,8 +56,19 @@ import sys
 import tempfile
 
 _ROOT_VAR = "SHIV_ROOT"
+_OLDEST_PYTHON = (3, 8)
 _chosen_root = []
 _started = []
+
+
+def _check_python():
+    """Stop with one line naming the Python needed when this one is too old to run moshz."""
+    if sys.version_info[:2] < _OLDEST_PYTHON:
+        sys.stderr.write(
+            "moshz: needs Python %d.%d or newer; %s is Python %s\\n"
+            % (_OLDEST_PYTHON + (sys.executable, sys.version.split()[0]))
+        )
+        sys.exit(1)
 
 
 def _writable(path):
@@ -96,6 +107,7 @@ def bootstrap():
     If unpacking into ~/.shiv fails all the same (a full disk, say), it is
     retried once in the private directory.
     """
+    _check_python()
     if _ROOT_VAR not in os.environ and not _writable(os.path.expanduser("~/.shiv")):
         _use_private_root()
     import _bootstrap
