@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from moshz.term.cells import CellCache
 from moshz.term.frame import DEFAULT_RENDITIONS, Cell, Renditions
 from moshz.term.grid import Grid, blank_cell
 from moshz.term.wcwidth import wcwidth
@@ -27,9 +28,6 @@ class SavedCursor(NamedTuple):
     renditions: Renditions = DEFAULT_RENDITIONS
     auto_wrap: bool = True
     origin_mode: bool = False
-
-
-_new_cell = tuple.__new__  # makes a Cell without the keyword-defaults wrapper (hot path)
 
 
 def _default_tabs(start: int, end: int) -> list[bool]:
@@ -51,7 +49,7 @@ class Screen:
         self.title_initialized = False
         self.clipboard = ""
         self.replies: list[str] = []
-        self._ascii: dict[Renditions, dict[str, Cell]] = {}
+        self._cell_cache = CellCache()
         self._reset_drawing_state()
 
     def _reset_drawing_state(self) -> None:
@@ -142,36 +140,25 @@ class Screen:
     def draw(self, text: str) -> None:
         """Print a run of printable characters."""
         if text.isascii() and text.isprintable() and not self.insert_mode:
-            self._print_ascii(text)
+            self._print_narrow(text)
             return
         for run in _RUNS.findall(text):
             if run[0] <= "~" and not self.insert_mode:
-                self._print_ascii(run)
+                self._print_narrow(run)
             else:
                 for char in run:
                     self._print_char(char)
 
-    def _cells(self, text: str) -> list[Cell]:
-        """The cells printing ASCII ``text`` makes now (one object per character and renditions)."""
-        renditions = self.renditions
-        cache = self._ascii.get(renditions)
-        if cache is None:
-            if len(self._ascii) > 256:
-                self._ascii.clear()
-            cache = self._ascii[renditions] = {}
-        get, add = cache.get, cache.setdefault
-        return [get(c) or add(c, _new_cell(Cell, (c, renditions, False, False))) for c in text]
-
-    def draw_ascii(self, text: str) -> None:
-        """Print a run of printable ASCII."""
+    def draw_narrow(self, text: str) -> None:
+        """Print a run of characters one column wide (see ``wcwidth.narrow_class``)."""
         if self.insert_mode:
             for char in text:
                 self._print_char(char)
         else:
-            self._print_ascii(text)
+            self._print_narrow(text)
 
     def print_lines(self, block: str) -> None:
-        """Print lines of printable ASCII (each fits a row), each ended by CRs and one LF.
+        """Print lines of one-column characters (each fits a row), each ended by CRs and one LF.
 
         The result is exactly that of taking them one by one, but rows that would
         scroll in and out again within the block are never built.
@@ -189,7 +176,7 @@ class Screen:
         """One line of ``print_lines``, the general way: its text, CR, LF."""
         text = line.rstrip("\r")
         if text:
-            self.draw_ascii(text)
+            self.draw_narrow(text)
         self.move_col(0)
         self._autoscroll(1)
 
@@ -206,16 +193,22 @@ class Screen:
         for line in block.rsplit("\n", kept + 1)[-kept - 1 : -1]:
             text = line.rstrip("\r")
             if text:
-                self.grid.put_run(row, 0, self._cells(text))
+                self.grid.put_run(row, 0, self._cell_cache.cells(text, self.renditions))
             row += 1
         self.cursor_row = top + min(start + count, height - 1)
         self.combining = (self.cursor_row, 0)
 
-    def _print_ascii(self, text: str) -> None:
+    def _print_narrow(self, text: str) -> None:
         """Width-1 characters, a row's worth at a time (same result as one by one)."""
-        cells = self._cells(text)
-        width = self.width
-        start, end = 0, len(text)
+        cells = self._cell_cache.cells(text, self.renditions)
+        width, col, end = self.width, self.cursor_col, len(text)
+        if col + end <= width and not self.will_wrap:  # the usual case: it fits as it is
+            self.grid.put_run(self.cursor_row, col, cells)
+            self.combining = (self.cursor_row, col + end - 1)
+            self.will_wrap = col + end == width
+            self.cursor_col = min(col + end, width - 1)
+            return
+        start = 0
         while start < end:
             if self.will_wrap and self.auto_wrap:
                 self._wrap_line()

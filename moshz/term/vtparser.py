@@ -22,6 +22,7 @@ from moshz.term.params import MAX_PARAM_CHARS, parse_params
 from moshz.term.screen import Screen
 from moshz.term.sgr import apply_sgr
 from moshz.term.utf8 import Utf8Decoder
+from moshz.term.wcwidth import narrow_class
 
 _ANYWHERE = frozenset([0x18, 0x1A, 0x1B, *range(0x80, 0xA0)])
 _STRING_STARTS = frozenset([0x90, 0x98, 0x9E, 0x9F])
@@ -37,15 +38,18 @@ _ESC_SHAPE = "\x1b(?:[ -/]+[0-~]|[0-OQ-WYZ\\\\`-~])"
 _GROUND_RUN = re.compile(f"(?:[{_PRINTABLE}{_CONTROLS}]+|{_CSI_SHAPE}|{_ESC_SHAPE})+")
 
 # The tokens of a ground run, numbered by the group that ends each (``match.lastindex``).
-_LINES, _ASCII, _CSI, _CONTROL, _TEXT, _CSI_PRIVATE, _ESC = 1, 2, 4, 5, 6, 10, 12
+_NARROW = narrow_class()  # characters one column wide
+_LINES, _SGR_TEXT, _NARROW_TEXT, _CSI = 1, 3, 4, 6
+_CONTROL, _TEXT, _CSI_PRIVATE, _ESC = 7, 8, 12, 14
 _TOKENS = (
-    "((?:[ -~]{0,%d}\r+\n)+)"  # 1: lines that fit a row, each ended by CRs and LF
-    "|([ -~]+)"  # 2: printable ASCII
-    "|\x1b\\[([0-9;]*)([@-~])"  # 3, 4: CSI parameters and final
-    f"|([{_CONTROLS}])"  # 5: a C0 control
-    "|([\xa0-\U0010ffff]+)"  # 6: other printable text
-    "|\x1b\\[([<-?]?)([0-9;]*)([ -/]*)([@-~])"  # 7-10: CSI with marker or intermediates
-    "|\x1b([ -/]*)([0-~])"  # 11, 12: an escape sequence
+    f"((?:[{_NARROW}]{{0,%d}}\r+\n)+)"  # 1: lines that fit a row, each ended by CRs and LF
+    f"|\x1b\\[([0-9;]*)m([{_NARROW}]+)"  # 2, 3: SGR and the text it colours
+    f"|([{_NARROW}]+)"  # 4: one-column characters
+    "|\x1b\\[([0-9;]*)([@-~])"  # 5, 6: CSI parameters and final
+    f"|([{_CONTROLS}])"  # 7: a C0 control
+    "|([\xa0-\U0010ffff]+)"  # 8: other printable text
+    "|\x1b\\[([<-?]?)([0-9;]*)([ -/]*)([@-~])"  # 9-12: CSI with marker or intermediates
+    "|\x1b([ -/]*)([0-~])"  # 13, 14: an escape sequence
 )
 
 
@@ -82,10 +86,14 @@ class Machine:
         screen = self.screen
         for match in _tokens(screen.width).finditer(text):
             kind = match.lastindex
-            if kind == _ASCII:
-                screen.draw_ascii(match.group())
+            if kind == _SGR_TEXT:
+                params, printed = match.group(2, 3)
+                screen.renditions = apply_sgr(screen.renditions, params[:MAX_PARAM_CHARS])
+                screen.draw_narrow(printed)
+            elif kind == _NARROW_TEXT:
+                screen.draw_narrow(match.group())
             elif kind == _CSI:
-                self._csi(match.group(4), match.group(3))
+                self._csi(match.group(6), match.group(5))
             elif kind == _CONTROL:
                 self._execute(match.group())
             elif kind == _LINES:
@@ -93,12 +101,15 @@ class Machine:
             elif kind == _TEXT:
                 screen.draw(match.group())
             elif kind == _CSI_PRIVATE:
-                self.params = match.group(8)[:MAX_PARAM_CHARS]
-                self.intermediates = (match.group(7) + match.group(9))[:_MAX_INTERMEDIATES]
-                self._csi_dispatch(match.group(10))
+                self._csi_private(*match.group(9, 10, 11, 12))
             else:
-                self.intermediates = match.group(11)[:_MAX_INTERMEDIATES]
-                self._esc_dispatch(match.group(12))
+                self.intermediates = match.group(13)[:_MAX_INTERMEDIATES]
+                self._esc_dispatch(match.group(14))
+
+    def _csi_private(self, marker: str, params: str, intermediates: str, final: str) -> None:
+        self.params = params[:MAX_PARAM_CHARS]
+        self.intermediates = (marker + intermediates)[:_MAX_INTERMEDIATES]
+        self._csi_dispatch(final)
 
     def step(self, char: str) -> bool:
         """Consume one code point; True when back in the ground state."""

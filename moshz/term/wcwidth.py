@@ -20,3 +20,20 @@ def wcwidth(cp: int) -> int:
     if cp < 0 or cp > 0x10FFFF:
         return -1
     return WIDTHS[bisect_right(STARTS, cp) - 1]
+
+
+def narrow_class() -> str:
+    """The body of a regex character class of code points printed one column wide.
+
+    That is 0x20-0x7E, 0xA0-0xFF (mosh never asks wcwidth about those) and the
+    rest of the Basic Multilingual Plane that glibc gives width 1; the parser
+    prints runs of these in one piece. (A class reaching past the BMP makes
+    Python's regex engine several times slower, so those few take the general path.)
+    """
+    parts = ["\x20-\x7e\xa0-\xff"]
+    ends = STARTS[1:] + (0x110000,)
+    for start, end, width in zip(STARTS, ends, WIDTHS):
+        start, end = max(start, 0x100), min(end, 0x10000)
+        if width == 1 and start < end:
+            parts.append(f"{chr(start)}-{chr(end - 1)}")
+    return "".join(parts)

@@ -7,6 +7,7 @@ be identical (row generations compared by pattern, as their numbers are global).
 
 from __future__ import annotations
 
+import re
 from typing import Union
 
 from hypothesis import given, settings
@@ -14,11 +15,18 @@ from hypothesis import strategies as st
 
 from moshz.term.emulator import Emulator
 from moshz.term.frame import DEFAULT_RENDITIONS, Renditions, Row, new_generation
+from moshz.term.wcwidth import narrow_class, wcwidth
 from tests.term.emulator_support import canonical, slow_emulator
 
 Op = Union[bytes, "tuple[int, int]"]
 
-_LINE_TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=14)
+_LINE_TEXT = st.text(
+    st.one_of(
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.sampled_from("\u00e9\u2500\u00ad\u0301\u65e5\U0001d400\u200b\u0416"),
+    ),
+    max_size=14,
+)
 _LINE_END = st.sampled_from(["\r\n", "\r\n", "\r\r\n", "\n", "\r"])
 _LINE = st.builds(lambda text, end: (text + end).encode(), _LINE_TEXT, _LINE_END)
 _BLOCK = st.lists(_LINE, min_size=1, max_size=40).map(b"".join)
@@ -123,3 +131,10 @@ def test_sgr_programs_depend_only_on_the_parameters() -> None:
     blue = Renditions(italic=True, bg=44)
     assert _sgr("1;31", blue) == Renditions(bold=True, italic=True, fg=31, bg=44)
     assert _sgr("1;31") == Renditions(bold=True, fg=31)
+
+
+def test_narrow_class_is_exactly_what_prints_one_column_wide() -> None:
+    narrow = re.compile(f"[{narrow_class()}]")
+    for cp in range(0x10000):
+        one_column = 0x20 <= cp <= 0x7E or 0xA0 <= cp <= 0xFF or wcwidth(cp) == 1
+        assert bool(narrow.match(chr(cp))) == one_column, hex(cp)
