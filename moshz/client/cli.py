@@ -240,7 +240,8 @@ def wrapper_main(argv: list[str]) -> int:
     client_env = dict(env)
     if not opts.term_init:
         client_env["MOSH_NO_TERM_INIT"] = "1"
-    config = _config(ip, startup.port, info, client_env, opts.predict, opts.predict_overwrite)
+    overwrite = opts.predict_overwrite or env.get("MOSH_PREDICTION_OVERWRITE") == "yes"
+    config = _config(ip, startup.port, info, client_env, opts.predict, overwrite)
     return _run_session(key, config, opts.verbose)
 
 
