@@ -93,17 +93,6 @@ def open_client(
     return pane
 
 
-def last_row(screen: str) -> str:
-    """The last non-blank row of a captured screen."""
-    rows = [row.rstrip() for row in screen.split("\n") if row.strip()]
-    return rows[-1] if rows else ""
-
-
-def wait_prompt(pane: Pane, timeout: float = 30.0) -> None:
-    """Wait until the shell's prompt is the last thing on the screen."""
-    pane.wait_for(lambda s: last_row(s) == PROMPT, "an idle prompt", timeout)
-
-
 def shell_pid(server: LocalServer) -> int:
     """The pid of the bash the server started (its only child)."""
     children = wait_until(lambda: procs.descendants(server.pid), START_TIMEOUT, "the shell")

@@ -79,7 +79,10 @@ def rejected_at_exit(server: LocalServer) -> int:
 
 
 def test_flood_of_garbage_and_replays_changes_nothing(
-    tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory, moshz_file: str,
+    tmux: Tmux,
+    local_servers: ServerFactory,
+    tap_relays: RelayFactory,
+    moshz_file: str,
     tmp_path: Path,
 ) -> None:
     server = local_servers(verbose=True)

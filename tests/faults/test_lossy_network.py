@@ -25,8 +25,12 @@ SEQ_END = 100000
 
 @pytest.mark.parametrize("client", CLIENTS)
 def test_typing_through_30_percent_loss_and_jitter(
-    client: str, tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory,
-    moshz_file: str, tmp_path: Path,
+    client: str,
+    tmux: Tmux,
+    local_servers: ServerFactory,
+    tap_relays: RelayFactory,
+    moshz_file: str,
+    tmp_path: Path,
 ) -> None:
     server = local_servers()
     relay = tap_relays(server.port, up=LOSSY, down=LOSSY, seed=8)
@@ -45,12 +49,18 @@ def test_scrolling_through_30_percent_loss_and_jitter(
     pane = open_client(tmux, "mosh-client", moshz_file, relay.port, server.key)
     pane.line(f"clear; seq {SEQ_END}")
     expected = [str(n) for n in range(SEQ_END - 22, SEQ_END + 1)] + [PROMPT]
-    pane.wait_for(lambda s: [r.rstrip() for r in s.split("\n")[:24]] == expected,
-                  "the end of seq's output and a prompt", timeout=120)
+    pane.wait_for(
+        lambda s: [r.rstrip() for r in s.split("\n")[:24]] == expected,
+        "the end of seq's output and a prompt",
+        timeout=120,
+    )
 
 
 def test_duplicated_and_reordered_datagrams(
-    tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory, moshz_file: str,
+    tmux: Tmux,
+    local_servers: ServerFactory,
+    tap_relays: RelayFactory,
+    moshz_file: str,
     tmp_path: Path,
 ) -> None:
     server = local_servers()
@@ -60,7 +70,10 @@ def test_duplicated_and_reordered_datagrams(
     assert type_into_file(pane, server, tmp_path / "typed.txt", text) == text + "\n"
     pane.line("clear; seq 3000")
     expected = [str(n) for n in range(3000 - 22, 3001)] + [PROMPT]
-    pane.wait_for(lambda s: [r.rstrip() for r in s.split("\n")[:24]] == expected,
-                  "the end of seq's output and a prompt", timeout=60)
+    pane.wait_for(
+        lambda s: [r.rstrip() for r in s.split("\n")[:24]] == expected,
+        "the end of seq's output and a prompt",
+        timeout=60,
+    )
     stats = relay.stats()
     assert min(stats.up.duplicated, stats.down.duplicated, stats.up.reordered) > 0

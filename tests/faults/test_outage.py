@@ -29,7 +29,10 @@ MAX_RTO = 1.0
 
 @pytest.mark.parametrize("client", CLIENTS)
 def test_session_recovers_after_an_outage(
-    client: str, tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory,
+    client: str,
+    tmux: Tmux,
+    local_servers: ServerFactory,
+    tap_relays: RelayFactory,
     moshz_file: str,
 ) -> None:
     server = local_servers()

@@ -29,7 +29,10 @@ MAX_RTO = 1.0
 
 
 def test_session_never_stalls_while_the_client_roams(
-    tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory, moshz_file: str,
+    tmux: Tmux,
+    local_servers: ServerFactory,
+    tap_relays: RelayFactory,
+    moshz_file: str,
     tmp_path: Path,
 ) -> None:
     server = local_servers()

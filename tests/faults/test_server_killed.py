@@ -21,7 +21,10 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.parametrize("client", CLIENTS)
 def test_client_reports_a_dead_server_and_quits_on_ctrl_caret_dot(
-    client: str, tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory,
+    client: str,
+    tmux: Tmux,
+    local_servers: ServerFactory,
+    tap_relays: RelayFactory,
     moshz_file: str,
 ) -> None:
     server = local_servers()

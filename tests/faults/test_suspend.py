@@ -24,7 +24,10 @@ STOP_SECONDS = float(os.environ.get("MOSHZ_FAULT_STOP_SECONDS", "10"))
 
 @pytest.mark.parametrize("stopped", ["client", "server"])
 def test_session_carries_on_after_a_stop(
-    stopped: str, tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory,
+    stopped: str,
+    tmux: Tmux,
+    local_servers: ServerFactory,
+    tap_relays: RelayFactory,
     moshz_file: str,
 ) -> None:
     server = local_servers()

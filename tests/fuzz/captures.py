@@ -25,7 +25,6 @@ class Arrival(NamedTuple):
 class Capture(NamedTuple):
     """One recorded session: its key and what each side received, in capture order."""
 
-    name: str
     key: bytes
     to_client: tuple[Arrival, ...]
     to_server: tuple[Arrival, ...]
@@ -42,7 +41,6 @@ def _capture(path) -> Capture:
     session = load(path)
     delivered = [d for d in session["datagrams"] if not d.get("dropped")]
     return Capture(
-        path.stem[len("mosh_session_") :],
         bytes.fromhex(session["key_hex"]),
         tuple(_arrival(d, False) for d in delivered if d["dir"] == "s2c"),
         tuple(_arrival(d, True) for d in delivered if d["dir"] == "c2s"),

@@ -1,4 +1,5 @@
-"""Byte-level mutations for fuzzing: what a bad link, a buggy peer or an attacker does to data."""
+"""Byte-level mutations (what a bad link, a buggy peer or an attacker does to data), and the
+invariants a frame keeps whatever the emulator was fed."""
 
 from __future__ import annotations
 

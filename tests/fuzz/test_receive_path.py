@@ -224,7 +224,7 @@ def test_hostile_datagrams_change_nothing_and_the_session_lands_the_same(
 
 @settings(max_examples=40, deadline=None, derandomize=True)
 @given(st.lists(st.binary(max_size=2100), min_size=1, max_size=30), st.integers(0, 1))
-def test_garbage_before_the_first_datagram_never_attaches_a_server(
+def test_garbage_before_any_genuine_datagram_changes_nothing(
     garbage: list[bytes], side_index: int
 ) -> None:
     capture = captures()[0]

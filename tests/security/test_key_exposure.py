@@ -63,7 +63,10 @@ def assert_key_not_in_environment(pids: set[int], key: str) -> None:
 
 @pytest.mark.parametrize("client", CLIENTS)
 def test_key_stays_out_of_argv_environment_and_log(
-    client: str, tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory,
+    client: str,
+    tmux: Tmux,
+    local_servers: ServerFactory,
+    tap_relays: RelayFactory,
     moshz_file: str,
 ) -> None:
     server = local_servers(verbose=True)
@@ -79,9 +82,7 @@ def test_key_stays_out_of_argv_environment_and_log(
     assert server.key not in server.log.read_text()
 
 
-def test_key_stays_out_of_argv_over_ssh(
-    ssh_server: SshServer, tmux: Tmux, moshz_file: str
-) -> None:
+def test_key_stays_out_of_argv_over_ssh(ssh_server: SshServer, tmux: Tmux, moshz_file: str) -> None:
     remote_moshz = ssh_server.install(moshz_file, "moshz")
     copy = f"{ssh_server.remote_dir}/connect.txt"
     script = TEE_SERVER.format(moshz=remote_moshz, copy=copy).encode()

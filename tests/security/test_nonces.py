@@ -29,7 +29,10 @@ def nonces(key: str, datagrams: list[bytes]) -> list[int]:
 
 @pytest.mark.parametrize("client", CLIENTS)
 def test_sequence_numbers_never_repeat(
-    client: str, tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory,
+    client: str,
+    tmux: Tmux,
+    local_servers: ServerFactory,
+    tap_relays: RelayFactory,
     moshz_file: str,
 ) -> None:
     server = local_servers()

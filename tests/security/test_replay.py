@@ -33,7 +33,10 @@ def replay(datagrams: list[bytes], target: tuple[str, int]) -> None:
 
 @pytest.mark.parametrize("client", CLIENTS)
 def test_replayed_datagrams_have_no_effect(
-    client: str, tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory,
+    client: str,
+    tmux: Tmux,
+    local_servers: ServerFactory,
+    tap_relays: RelayFactory,
     moshz_file: str,
 ) -> None:
     server = local_servers()
