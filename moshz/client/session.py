@@ -144,7 +144,7 @@ class ClientSession:
         if len(data) > PASTE_BYTES:
             self.predictor.reset()
         else:
-            self._update_predictor()
+            self._update_predictor(typing=True)
             self.predictor.new_user_bytes(data, self.displayed, now)
         stream = transport.local_state
         for action in self.escape.feed(data):
@@ -226,11 +226,18 @@ class ClientSession:
             self.bar.clear_network_error(now)
         self._send_error = error
 
-    def _update_predictor(self) -> None:
-        transport = self.transport
-        self.predictor.set_network_state(
+    def _update_predictor(self, typing: bool = False) -> None:
+        """Hand the engine the transport's numbers; the sent state number only when typing.
+
+        As in mosh: a prediction made between keystrokes (re-anchoring the cursor after
+        a wrong guess) then expires with the last keystroke's state, which the server
+        echo-acks, not with a later ack-only state it never will (which would keep the
+        engine pending and the client waking every 50 ms for good).
+        """
+        transport, predictor = self.transport, self.predictor
+        predictor.set_network_state(
             send_interval=transport.rtt.send_interval,
-            frame_sent=transport.last_sent_state_num,
+            frame_sent=transport.last_sent_state_num if typing else predictor.local_frame_sent,
             frame_acked=transport.acked_state_num,
             echo_ack=transport.remote_state.echo_ack,
         )

@@ -151,7 +151,11 @@ def test_echo_acks_reach_the_engine() -> None:
     link = started("always")
     predictor = link.client.predictor
     assert predictor.local_frame_late_acked >= 1
-    assert predictor.local_frame_sent == link.client.transport.last_sent_state_num
+    sent = link.client.transport.last_sent_state_num
+    link.type(b"b")
+    link.run(600)
+    assert link.client.transport.last_sent_state_num > sent
+    assert predictor.local_frame_sent == sent  # as mosh: the sent number as of the last keystroke
 
 
 def test_password_prompt_shows_nothing_typed() -> None:

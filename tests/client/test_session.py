@@ -118,6 +118,22 @@ def test_keys_reach_the_server() -> None:
     assert pair.typed() == [Resize(80, 5), Keystroke(b"ls\r")]
 
 
+def test_a_wrong_guess_does_not_keep_the_client_awake() -> None:
+    pair = Pair()
+    pair.run()
+    pair.session.render(pair.now)
+    pair.session.user_input(b"x", pair.now)
+    pair.run()
+    keystroke = pair.server.remote_state_num
+    pair.emulator.feed(b"y")
+    pair.server.set_local_state(TerminalState(pair.emulator.frame(), keystroke), pair.now)
+    for _ in range(3):
+        pair.run(1000)
+        pair.session.render(pair.now)
+    assert pair.session.predictor.wait_time(pair.now) is None
+    assert pair.session.tick(pair.now) is None
+
+
 def test_resize_is_sent() -> None:
     pair = Pair()
     pair.session.resize(30, 6, pair.now)
