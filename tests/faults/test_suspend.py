@@ -22,9 +22,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 STOP_SECONDS = float(os.environ.get("MOSHZ_FAULT_STOP_SECONDS", "10"))
 
 
-@pytest.mark.parametrize("stopped", ["client", "server"])
+@pytest.mark.parametrize(
+    ("stopped", "client"),
+    [("client", "mosh-client"), ("client", "moshz"), ("server", "mosh-client")],
+)
 def test_session_carries_on_after_a_stop(
     stopped: str,
+    client: str,
     tmux: Tmux,
     local_servers: ServerFactory,
     tap_relays: RelayFactory,
@@ -32,7 +36,7 @@ def test_session_carries_on_after_a_stop(
 ) -> None:
     server = local_servers()
     relay = tap_relays(server.port)
-    pane = open_client(tmux, "mosh-client", moshz_file, relay.port, server.key)
+    pane = open_client(tmux, client, moshz_file, relay.port, server.key)
     pane.line("echo before-$((6*7))")
     pane.wait_for_row("before-42")
     pid = pane.pid() if stopped == "client" else server.pid

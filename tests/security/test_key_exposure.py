@@ -2,9 +2,9 @@
 
 Checked while a session runs: every process's /proc/PID/cmdline (servers, clients, ssh,
 shells), the environment of the shell the server started and of everything below it, and
-the server's -v log. Bare clients get the key through MOSH_KEY; `moshz user@host` learns it
-from the server over ssh (a wrapper around the remote server keeps a copy of its start-up
-output, so the test knows the key to look for).
+the server's -v log and the -vv log of `moshz user@host`. Bare clients get the key through
+MOSH_KEY; `moshz user@host` learns it from the server over ssh (a wrapper around the remote
+server keeps a copy of its start-up output, so the test knows the key to look for).
 """
 
 from __future__ import annotations
@@ -82,12 +82,16 @@ def test_key_stays_out_of_argv_environment_and_log(
     assert server.key not in server.log.read_text()
 
 
-def test_key_stays_out_of_argv_over_ssh(ssh_server: SshServer, tmux: Tmux, moshz_file: str) -> None:
+def test_key_stays_out_of_argv_and_log_over_ssh(
+    ssh_server: SshServer, tmux: Tmux, moshz_file: str, tmp_path: Path
+) -> None:
     remote_moshz = ssh_server.install(moshz_file, "moshz")
     copy = f"{ssh_server.remote_dir}/connect.txt"
     script = TEE_SERVER.format(moshz=remote_moshz, copy=copy).encode()
     wrapper = ssh_server.write_file("tee-server", script, mode=0o755)
-    argv = moshz_over_ssh(moshz_file, ssh_server, shlex.quote(wrapper))
+    log = tmp_path / "client.log"
+    client = moshz_over_ssh(moshz_file, ssh_server, shlex.quote(wrapper))
+    argv = ["sh", "-c", 'exec "$@" 2>"$0"', str(log), client[0], "-vv", *client[1:]]
     pane = ssh_pane(tmux, ssh_server, argv)
     key = parse_connect(Path(copy).read_text()).key
     pane.line("echo hello-$((6*7))")
@@ -99,6 +103,8 @@ def test_key_stays_out_of_argv_over_ssh(ssh_server: SshServer, tmux: Tmux, moshz
     assert_key_not_in_environment(servers | below, key)
     pane.line("exit")
     pane.wait_exit(timeout=30)
+    assert "moshz: server at" in log.read_text()  # the -vv log was written
+    assert key not in log.read_text()
 
 
 def test_the_argv_check_sees_a_leak() -> None:
