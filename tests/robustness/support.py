@@ -12,9 +12,20 @@ import sys
 from pathlib import Path
 from typing import Mapping, NamedTuple, Sequence
 
+from tests.tools.tmux import Pane
+from tests.tools.wait import wait_until
+
 REPO = Path(__file__).resolve().parents[2]
 # Runs moshz.cli.main with argv[0] and the arguments given after the code.
 RUN_AS = "import sys; sys.argv = sys.argv[1:]; from moshz.cli import main; sys.exit(main())"
+# Runs "$@" between two snapshots of the terminal's settings, notes its status, stays open.
+AROUND = 'stty -g >"$0.before"; "$@"; s=$?; stty -g >"$0.after"; echo $s >"$0.status"; exec cat'
+# Modes as a shell leaves them: main screen, cursor shown, normal keypad, no mouse, no insert.
+RESTORED_MODES = "0 1 0 0 0 0"
+MODES = (
+    "#{alternate_on} #{cursor_flag} #{keypad_cursor_flag} #{mouse_any_flag}"
+    " #{insert_flag} #{origin_flag}"
+)
 ENV = {
     "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
     "HOME": os.environ.get("HOME", "/root"),
@@ -92,3 +103,22 @@ def udp_ports(pid: int) -> list[int]:
             if fields[9] in inodes:
                 ports.append(int(fields[1].rsplit(":", 1)[1], 16))
     return sorted(ports)
+
+
+def around(argv: Sequence[str], record: Path) -> list[str]:
+    """argv run by a shell that notes the terminal's settings before and after (in `record`.*)."""
+    return ["sh", "-c", AROUND, str(record), *argv]
+
+
+def exit_restored(pane: Pane, record: Path) -> int:
+    """Wait for the program started by `around` to end; check the terminal is as it was.
+
+    Returns its exit status.
+    """
+    status_file = Path(f"{record}.status")
+    wait_until(lambda: status_file.exists() and status_file.read_text(), 30, "the end", pane.dump)
+    status = int(status_file.read_text())
+    assert pane.info(MODES) == RESTORED_MODES, f"modes left: {pane.info(MODES)}\n{pane.dump()}"
+    before, after = (Path(f"{record}.{when}").read_text() for when in ("before", "after"))
+    assert after == before, "terminal settings changed"
+    return status

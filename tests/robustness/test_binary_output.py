@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import random
+from pathlib import Path
 
 import pytest
 
-from tests.client.e2e_support import PROMPT_MARK, local_pane
+from tests.client.e2e_support import LOCAL_SHELL, PROMPT_MARK
+from tests.robustness.support import around, exit_restored
+from tests.tools.account import PROMPT
 from tests.tools.bootstrap import start_remote_server
 from tests.tools.screens import Snapshot, differences, snapshot
 from tests.tools.sshd import SshServer
@@ -78,30 +81,39 @@ def settled(pane: Pane) -> Snapshot:
     return wait_until(probe, 15, "the screen to settle", interval=0.3)
 
 
-def session(tmux: Tmux, ssh_server: SshServer, server: str, client: list[str]) -> Pane:
+def session(
+    tmux: Tmux, ssh_server: SshServer, server: str, client: list[str], record: Path
+) -> Pane:
     """A client in an 80x24 pane connected to `server` started over ssh, at its prompt."""
     connect = start_remote_server(ssh_server, f"{server} {SERVER_ARGS}")
-    pane = tmux.new_pane([*client, "127.0.0.1", str(connect.port)], env={"MOSH_KEY": connect.key})
+    argv = around([*client, "127.0.0.1", str(connect.port)], record)
+    pane = tmux.new_pane(argv, env={"MOSH_KEY": connect.key})
     pane.wait_for_text(PROMPT_MARK, timeout=30)
     return pane
 
 
-def quit_session(pane: Pane) -> None:
-    """End the session: the shell must still take commands."""
+def quit_session(pane: Pane, record: Path) -> None:
+    """End the session: the shell must still take commands, and the terminal be restored."""
     pane.send_keys("C-u")
     pane.line("exit")
-    assert pane.wait_exit() == 0, pane.dump()
+    assert exit_restored(pane, record) == 0, pane.dump()
 
 
 @pytest.mark.parametrize("name", ["noise", "malformed-utf8"])
 def test_moshz_shows_what_mosh_shows(
-    tmux: Tmux, ssh_server: SshServer, moshz_file: str, outputs: dict[str, str], name: str
+    tmux: Tmux,
+    ssh_server: SshServer,
+    moshz_file: str,
+    outputs: dict[str, str],
+    name: str,
+    tmp_path: Path,
 ) -> None:
-    mosh = session(tmux, ssh_server, "mosh-server", ["mosh-client"])
+    mosh = session(tmux, ssh_server, "mosh-server", ["mosh-client"], tmp_path / "mosh")
     print_then_prompt(mosh, outputs[name])
     expected = settled(mosh)
-    quit_session(mosh)
-    moshz = session(tmux, ssh_server, f"{moshz_file} --server", [moshz_file, "--client"])
+    quit_session(mosh, tmp_path / "mosh")
+    client = [moshz_file, "--client"]
+    moshz = session(tmux, ssh_server, f"{moshz_file} --server", client, tmp_path / "moshz")
     print_then_prompt(moshz, outputs[name])
     wait_until(
         lambda: not differences(snapshot(moshz, attributes=True), expected),
@@ -109,14 +121,16 @@ def test_moshz_shows_what_mosh_shows(
         "moshz to show what mosh showed",
         lambda: differences(snapshot(moshz, attributes=True), expected),
     )
-    quit_session(moshz)
+    quit_session(moshz, tmp_path / "moshz")
 
 
-def test_urandom_in_a_local_session(tmux: Tmux, moshz_file: str) -> None:
-    pane = local_pane(tmux, moshz_file)
+def test_urandom_in_a_local_session(tmux: Tmux, moshz_file: str, tmp_path: Path) -> None:
+    argv = around([moshz_file, "--local", "--", *LOCAL_SHELL], tmp_path / "local")
+    pane = tmux.new_pane(argv, env={"PS1": PROMPT})
+    pane.wait_for_text(PROMPT_MARK, timeout=30)
     pane.line("head -c 100000 /dev/urandom; echo; echo END-$((6*7))")
     pane.wait_for_row("END-42")
     pane.send_keys("C-u")
     pane.line("echo after-$((6*7))")
     pane.wait_for_row("after-42")
-    quit_session(pane)
+    quit_session(pane, tmp_path / "local")

@@ -12,9 +12,16 @@ from typing import Sequence
 
 import pytest
 
-from tests.robustness.support import Outcome, assert_clean_failure, run_detached
+from tests.robustness.support import (
+    Outcome,
+    around,
+    assert_clean_failure,
+    exit_restored,
+    run_detached,
+)
 from tests.tools import sshd
 from tests.tools.sshd import SshServer
+from tests.tools.tmux import Tmux
 
 pytestmark = pytest.mark.e2e
 
@@ -128,3 +135,22 @@ def test_remote_side_without_a_working_server(
     outcome = moshz_via(moshz_file, ssh_server.ssh_command, *options, ssh_server.destination)
     assert_clean_failure(outcome, 1, first_line)
     assert shown in outcome.stdout, outcome.stdout
+
+
+@pytest.mark.parametrize(
+    "options, status",
+    [(["--server=echo junk"], 1), (["--ssh=/nonexistent/ssh"], 1), (["-p", "0:5"], 2)],
+    ids=["junk server", "no ssh", "usage"],
+)
+def test_failures_in_a_terminal_leave_it_as_it_was(
+    ssh_server: SshServer,
+    moshz_file: str,
+    tmux: Tmux,
+    tmp_path: Path,
+    options: Sequence[str],
+    status: int,
+) -> None:
+    argv = [moshz_file, f"--ssh={ssh_server.ssh_command}", *options, ssh_server.destination]
+    pane = tmux.new_pane(around(argv, tmp_path / "run"))
+    assert exit_restored(pane, tmp_path / "run") == status, pane.dump()
+    assert "Traceback" not in pane.capture(), pane.dump()
