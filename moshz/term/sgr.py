@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Dict, Tuple, Union
 
 from moshz.term.frame import BG_BASE, DEFAULT_RENDITIONS, FG_BASE, TRUECOLOR, Renditions
-from moshz.term.params import param, parse_params
+from moshz.term.params import PARAM_MAX
 
 _FG, _BG = 6, 7
 _COLOUR_MASK = 0x1FFFFFF  # mosh keeps 25 bits per colour
@@ -47,34 +47,46 @@ _new_renditions = tuple.__new__  # Renditions from a full list of fields, unchec
 @lru_cache(maxsize=4096)
 def _program(text: str) -> Program:
     """What one parameter text does: whether it resets (the last SGR 0 wins) and the fields set after."""
-    params = parse_params(text)
+    codes = _codes(text)
     reset = False
     changes: Changes = {}
-    count = len(params)
-    i = 0
+    count, i = len(codes), 0
     while i < count:
-        code = param(params, i, 0)
-        if code in (38, 48) and count - i >= 3 and param(params, i + 1, -1) == 5:
-            _set_indexed(changes, code == 48, param(params, i + 2, 0))
-            i += 3
-        elif code in (38, 48) and count - i >= 5 and param(params, i + 1, -1) == 2:
-            red, green, blue = (param(params, i + k, 0) for k in (2, 3, 4))
-            colour = (TRUECOLOR | (red << 16) | (green << 8) | blue) & _COLOUR_MASK
-            changes[_BG if code == 48 else _FG] = colour
-            i += 5
-        elif code == 0:
+        code = codes[i]
+        if code == 38 or code == 48:
+            i = _extended_colour(changes, codes, i)
+            continue
+        if code == 0:
             reset = True
             changes.clear()
-            i += 1
         else:
             _set_rendition(changes, code)
-            i += 1
+        i += 1
     return reset, tuple(changes.items())
 
 
-def _set_indexed(changes: Changes, background: bool, index: int) -> None:
-    if 0 <= index <= 255:
-        changes[_BG if background else _FG] = (BG_BASE if background else FG_BASE) + index
+def _codes(text: str) -> list[int]:
+    """The parameters as SGR reads them: empty, defaulted and out-of-range ones are all 0."""
+    values = [int(piece or "0") for piece in text.split(";")]
+    return [value if value <= PARAM_MAX else 0 for value in values]
+
+
+def _extended_colour(changes: Changes, codes: list[int], i: int) -> int:
+    """``38;5;N``, ``38;2;R;G;B`` (48 for the background) at ``i``; the index after them.
+
+    Without enough parameters, or another second one, the 38 or 48 alone is ignored.
+    """
+    field, base = (_BG, BG_BASE) if codes[i] == 48 else (_FG, FG_BASE)
+    kind = codes[i + 1] if i + 1 < len(codes) else 0
+    if kind == 5 and i + 2 < len(codes):
+        if codes[i + 2] <= 255:
+            changes[field] = base + codes[i + 2]
+        return i + 3
+    if kind == 2 and i + 4 < len(codes):
+        red, green, blue = codes[i + 2 : i + 5]
+        changes[field] = (TRUECOLOR | (red << 16) | (green << 8) | blue) & _COLOUR_MASK
+        return i + 5
+    return i + 1
 
 
 def _set_rendition(changes: Changes, code: int) -> None:

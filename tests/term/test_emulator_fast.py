@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from moshz.term.emulator import Emulator
 from moshz.term.frame import DEFAULT_RENDITIONS, Renditions, Row, new_generation
+from moshz.term.params import param, parse_params
+from moshz.term.sgr import apply_sgr
 from moshz.term.wcwidth import narrow_class, wcwidth
 from tests.term.emulator_support import canonical, slow_emulator
 
@@ -138,3 +140,63 @@ def test_narrow_class_is_exactly_what_prints_one_column_wide() -> None:
     for cp in range(0x10000):
         one_column = 0x20 <= cp <= 0x7E or 0xA0 <= cp <= 0xFF or wcwidth(cp) == 1
         assert bool(narrow.match(chr(cp))) == one_column, hex(cp)
+
+
+_ON = {1: 0, 3: 1, 4: 2, 5: 3, 7: 4, 8: 5}  # SGR code -> the Renditions flag it sets
+_OFF = {22: 0, 23: 1, 24: 2, 25: 3, 27: 4, 28: 5}  # ... and the one it clears
+
+
+def _reference_sgr(renditions: Renditions, text: str) -> Renditions:
+    """PROTOCOL.md 8.2's table, one parameter at a time."""
+    params = parse_params(text)
+    values: list[bool | int] = list(renditions)
+    i = 0
+    while i < len(params):
+        code, left = param(params, i, 0), len(params) - i
+        field = 7 if code == 48 else 6
+        if code in (38, 48) and left >= 3 and param(params, i + 1, -1) == 5:
+            if param(params, i + 2, 0) <= 255:
+                values[field] = (40 if code == 48 else 30) + param(params, i + 2, 0)
+            i += 3
+            continue
+        if code in (38, 48) and left >= 5 and param(params, i + 1, -1) == 2:
+            red, green, blue = (param(params, i + k, 0) for k in (2, 3, 4))
+            values[field] = (0x1000000 | red << 16 | green << 8 | blue) & 0x1FFFFFF
+            i += 5
+            continue
+        if code == 0:
+            values = list(DEFAULT_RENDITIONS)
+        elif code in _ON or code in _OFF:
+            values[_ON[code] if code in _ON else _OFF[code]] = code in _ON
+        elif code in (39, 49):
+            values[6 if code == 39 else 7] = 0
+        elif 30 <= code <= 37 or 40 <= code <= 47:
+            values[6 if code < 40 else 7] = code
+        elif 90 <= code <= 97 or 100 <= code <= 107:
+            values[6 if code < 100 else 7] = code - 52  # indexes 8..15
+        i += 1
+    return Renditions(*values)  # type: ignore[arg-type]
+
+
+_SGR_VALUES = st.sampled_from([0, 1, 2, 5, 9, 255, 256, 300, 65535, 65536, ""])
+_SGR_CODES = st.one_of(
+    st.sampled_from([0, 1, 3, 4, 5, 7, 8, 22, 23, 24, 25, 27, 28, 2, 9, 21, 53, 38, 48]),
+    st.sampled_from([31, 39, 42, 49, 92, 103, 65536, ""]),
+)
+_SGR_PIECE = st.one_of(
+    _SGR_CODES.map(lambda code: [code]),
+    st.tuples(st.sampled_from([38, 48]), st.sampled_from([5, 2]), _SGR_VALUES).map(list),
+    st.tuples(st.sampled_from([38, 48]), st.just(2), _SGR_VALUES, _SGR_VALUES, _SGR_VALUES).map(
+        list
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    pieces=st.lists(_SGR_PIECE, max_size=5),
+    start=st.builds(Renditions, st.booleans(), st.booleans(), fg=st.sampled_from([0, 31, 200])),
+)
+def test_compiled_sgr_matches_the_table(pieces: list[list[object]], start: Renditions) -> None:
+    text = ";".join(str(code) for piece in pieces for code in piece)
+    assert apply_sgr(start, text) == _reference_sgr(start, text)
