@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Mapping, NamedTuple, Sequence
 
-from tests.tools.tmux import Pane
+from tests.tools.tmux import Pane, Tmux
 from tests.tools.wait import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
@@ -122,3 +122,29 @@ def exit_restored(pane: Pane, record: Path) -> int:
     before, after = (Path(f"{record}.{when}").read_text() for when in ("before", "after"))
     assert after == before, "terminal settings changed"
     return status
+
+
+def started_from(tmux: Tmux) -> set[int]:
+    """Live processes whose environment says they descend from a pane of `tmux` (TMUX=...)."""
+    marker = f"/{tmux.name},".encode()
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(item.startswith(b"TMUX=") and marker in item for item in environ):
+            found.add(int(entry.name))
+    return found
+
+
+def assert_nothing_left(tmux: Tmux) -> None:
+    """Once its sessions have ended, nothing `tmux`'s panes started still runs but their shells."""
+
+    def extra() -> set[int]:
+        panes = {int(pid) for pid in tmux.run("list-panes", "-a", "-F", "#{pane_pid}").split()}
+        return started_from(tmux) - panes
+
+    wait_until(lambda: not extra(), 20, "the sessions' processes to end", lambda: str(extra()))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.client.e2e_support import LOCAL_SHELL, PROMPT_MARK
-from tests.robustness.support import around, exit_restored
+from tests.robustness.support import around, assert_nothing_left, exit_restored
 from tests.tools.account import PROMPT
 from tests.tools.bootstrap import start_remote_server
 from tests.tools.screens import Snapshot, differences, snapshot
@@ -97,6 +97,7 @@ def quit_session(pane: Pane, record: Path) -> None:
     pane.send_keys("C-u")
     pane.line("exit")
     assert exit_restored(pane, record) == 0, pane.dump()
+    assert_nothing_left(pane.tmux)
 
 
 @pytest.mark.parametrize("name", ["noise", "malformed-utf8"])

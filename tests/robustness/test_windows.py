@@ -14,7 +14,7 @@ from typing import NamedTuple, Sequence
 import pytest
 
 from tests.client.e2e_support import LOCAL_SHELL, PROMPT_MARK
-from tests.robustness.support import around, exit_restored
+from tests.robustness.support import around, assert_nothing_left, exit_restored
 from tests.tools import sshd
 from tests.tools.account import PROMPT
 from tests.tools.bootstrap import start_remote_server
@@ -46,6 +46,7 @@ def walk_sizes(pane: Pane, record: Path) -> None:
     pane.wait_for_row("still-42")
     pane.line("exit")
     assert exit_restored(pane, record) == 0, pane.dump()
+    assert_nothing_left(pane.tmux)
 
 
 def test_local_session_through_tiny_and_huge_windows(
