@@ -4,6 +4,7 @@ The same bytes (100 kB of seeded noise; a file of malformed UTF-8 of every kind)
 once by real mosh (mosh-server and mosh-client) and once by moshz (server and client), in
 windows of the same size; the screens must agree cell for cell, colours included. A third
 session prints fresh /dev/urandom through `moshz --local` and must carry on afterwards.
+Malformed UTF-8 typed by the user reaches the program byte for byte.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ MALFORMED_UTF8 = [
     b"BOM \xef\xbb\xbf ZWSP \xe2\x80\x8b nonchars \xef\xbf\xbe\xef\xbf\xbf private \xee\x80\x80",
     "emoji 😀 flag 🇯🇵 ZWJ 👨\u200d👩".encode(),
 ]
+
+
+# Typed by the user: malformed UTF-8, C1 bytes, ESC, NUL and DEL.
+TYPED = b"a\xff\xfeb\xc3(c\xe2\x82d\xf0\x9f\x98e\xc0\xafz\x9b1m\x85q\x1b\x9bx\xed\xa0\x80\x00\x7f"
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +140,19 @@ def test_urandom_in_a_local_session(tmux: Tmux, moshz_file: str, tmp_path: Path)
     pane.line("echo after-$((6*7))")
     pane.wait_for_row("after-42")
     quit_session(pane, tmp_path / "local")
+
+
+def test_invalid_utf8_typed_reaches_the_program_intact(
+    tmux: Tmux, ssh_server: SshServer, moshz_file: str, tmp_path: Path
+) -> None:
+    connect = start_remote_server(ssh_server, f"{moshz_file} --server {SERVER_ARGS}")
+    argv = around([moshz_file, "--client", "127.0.0.1", str(connect.port)], tmp_path / "keys")
+    env = {"MOSH_KEY": connect.key, "MOSH_PREDICTION_DISPLAY": "always"}
+    pane = tmux.new_pane(argv, env=env)
+    pane.wait_for_text(PROMPT_MARK, timeout=30)
+    hex_dump = f"head -c {len(TYPED)} | od -An -tx1 | tr -d ' \\n'"
+    pane.line(f"stty raw -echo; {hex_dump}; stty sane; echo")
+    pane.wait_for(lambda s: s.rstrip().endswith("stty sane; echo"), "the command to run")
+    pane.send_bytes(TYPED)
+    pane.wait_for_row(TYPED.hex())
+    quit_session(pane, tmp_path / "keys")
