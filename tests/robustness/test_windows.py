@@ -2,12 +2,16 @@
 
 `moshz --local`, and the moshz client with a real mosh-server, start in a 1x1 window, go
 through 2x2, 500x200 and 1x1 again, and end at 80x24, where the shell must know its size and
-take commands. On one-row windows the notification bar (nothing heard from the server; the
+take commands; a terminal that reports no size at all gets 80x24. On one-row windows the notification bar (nothing heard from the server; the
 escape key's help) must look exactly as mosh-client draws it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pty
+import subprocess
 from pathlib import Path
 from typing import NamedTuple, Sequence
 
@@ -20,7 +24,7 @@ from tests.tools.account import PROMPT
 from tests.tools.bootstrap import start_remote_server
 from tests.tools.screens import snapshot
 from tests.tools.sshd import SshServer
-from tests.tools.tmux import Pane, Tmux
+from tests.tools.tmux import Pane, Tmux, base_environment
 from tests.tools.wait import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -125,3 +129,27 @@ def test_escape_key_help_on_one_row(
         client.pane.send_bytes(ESCAPE)
     assert_same_bar(clients[0].pane, clients[1].pane, "mosh: Commands: Ctrl-Z suspends")
     end_all(clients, b".", 0)
+
+
+def test_terminal_without_a_size(moshz_file: str) -> None:
+    # A new pty reports 0x0 (as some serial consoles and `script` do); mosh-client aborts there.
+    master, slave = pty.openpty()
+    command = [moshz_file, "--local", "--", "sh", "-c", "echo size=$(stty size)"]
+    env = {**base_environment(), "TERM": "xterm-256color"}
+    with subprocess.Popen(
+        command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    ) as process:
+        os.close(slave)
+        output = read_all(master)
+        assert process.wait(timeout=30) == 0, output
+    assert b"size=24 80" in output and b"Traceback" not in output, output
+
+
+def read_all(fd: int) -> bytes:
+    """Everything written to a pty until its other side is closed."""
+    chunks = []
+    with contextlib.suppress(OSError):  # EIO: the last writer has gone
+        for chunk in iter(lambda: os.read(fd, 65536), b""):
+            chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
