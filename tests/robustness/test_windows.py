@@ -2,8 +2,9 @@
 
 `moshz --local`, and the moshz client with a real mosh-server, start in a 1x1 window, go
 through 2x2, 500x200 and 1x1 again, and end at 80x24, where the shell must know its size and
-take commands; a terminal that reports no size at all gets 80x24. On one-row windows the notification bar (nothing heard from the server; the
-escape key's help) must look exactly as mosh-client draws it.
+take commands; a terminal that reports no size at all gets 80x24. On one-row windows the
+notification bar (nothing heard from the server; the escape key's help) must look exactly as
+mosh-client draws it.
 """
 
 from __future__ import annotations
