@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from moshz.term.frame import DEFAULT_RENDITIONS, Cell, Renditions
 
-_MAX_RENDITIONS = 256  # kept at once; a program cycling through more starts over
+_MAX_RENDITIONS = 64  # kept at once; a program cycling through more starts over
 _new_cell = tuple.__new__  # makes a Cell without the keyword-defaults wrapper (hot path)
 
 
