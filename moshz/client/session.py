@@ -26,6 +26,7 @@ from moshz.client.notify import NotificationBar
 from moshz.client.prediction import PredictionEngine
 from moshz.client.title import apply_title_prefix
 from moshz.ssp.events import PeerShutdownAcknowledged, ShutdownAcknowledged, ShutdownTimedOut
+from moshz.ssp.transport import earliest
 from moshz.term.display import (
     DEFAULT_CAPABILITIES,
     Capabilities,
@@ -205,9 +206,9 @@ class ClientSession:
         self._update_bar(now)
         self._update_predictor()
         self._connecting(now)
-        deadline = _earliest(self.bar.next_redraw(now), self.predictor.wait_time(now))
+        deadline = earliest(self.bar.next_redraw(now), self.predictor.wait_time(now))
         if self.still_connecting:
-            deadline = _earliest(deadline, now + CONNECTING_AFTER)
+            deadline = earliest(deadline, now + CONNECTING_AFTER)
         return deadline
 
     @property
@@ -279,11 +280,3 @@ class ClientSession:
         else:
             text = ""
         return text, 0 if self.clean else 1
-
-
-def _earliest(a: int | None, b: int | None) -> int | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return min(a, b)

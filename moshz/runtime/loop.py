@@ -29,7 +29,7 @@ from typing import Any, Callable, Optional
 
 from moshz.runtime import udp
 from moshz.runtime.clock import monotonic_ms
-from moshz.ssp.transport import Transport
+from moshz.ssp.transport import Transport, earliest
 
 Ticker = Callable[[int], Optional[int]]
 Reader = Callable[[int], None]
@@ -106,7 +106,7 @@ class Loop:
         if self._stop_requested:
             return
         self.flush(now)
-        deadline = _earliest(deadline, self.transport.next_timeout(now))
+        deadline = earliest(deadline, self.transport.next_timeout(now))
         timeout = None if deadline is None else max(0, deadline - now) / 1000.0
         ready = self._selector.select(timeout)
         now = self.clock()
@@ -132,10 +132,7 @@ class Loop:
     # -- internals ----------------------------------------------------------
 
     def _tick(self, now: int) -> int | None:
-        deadline = None
-        for tick in self._tickers:
-            deadline = _earliest(deadline, tick(now))
-        return deadline
+        return earliest(*(tick(now) for tick in self._tickers))
 
     def _dispatch(self, key: selectors.SelectorKey, now: int) -> None:
         if key.data is _SOCKET:
@@ -212,11 +209,3 @@ class Loop:
 
 def _note_signal(signum: int, frame: Any) -> None:
     """Python-level handler: the byte on the wakeup fd is what the loop acts on."""
-
-
-def _earliest(a: int | None, b: int | None) -> int | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return min(a, b)

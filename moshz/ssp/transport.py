@@ -267,3 +267,9 @@ class Transport(Generic[L, R]):
     def port_hop_due(self, now: int) -> bool:
         """Client: time to send from a fresh socket (10 s without a round trip)."""
         return self._connection.port_hop_due(now)
+
+
+def earliest(*deadlines: int | None) -> int | None:
+    """The soonest of some absolute ms deadlines, None meaning none (as `next_timeout` says)."""
+    present = [deadline for deadline in deadlines if deadline is not None]
+    return min(present) if present else None

@@ -17,6 +17,7 @@ from moshz.ssp.events import (
     ShutdownTimedOut,
 )
 from moshz.ssp.sender import ACK_DELAY
+from moshz.ssp.transport import earliest
 from moshz.wire.fragment import decode_fragment
 from moshz.wire.messages import SHUTDOWN_NUM, Instruction, decode_instruction, encode_instruction
 from moshz.wire.packet import decode_packet_plaintext
@@ -275,3 +276,8 @@ def test_arbitrary_authentic_instructions_never_raise(fields: list) -> None:
         payload = b"\x00\x01\x00\x02" + (seq + 7).to_bytes(8, "big") + b"\x80\x00" + body
         h.server.receive_datagram(Session(KEY).seal(seq, payload), CLIENT_ADDR, h.clock.now)
     h.run_for(300)  # and both transports keep running
+
+
+def test_earliest_deadline_ignores_none() -> None:
+    assert earliest() is None and earliest(None, None) is None
+    assert earliest(None, 30, 20, None) == 20
