@@ -161,15 +161,18 @@ class Aes128:
             self._repeated[nblocks] = keys
         return keys
 
-    def encrypt_blocks(self, data: bytes) -> bytes:
-        """Encrypt every 16-byte block of data (length must be a multiple of 16)."""
+    def _plan(self, data: bytes) -> tuple[_Layout, list[int]]:
+        """The layout and repeated round keys for data of whole 16-byte blocks."""
         nblocks, rest = divmod(len(data), BLOCK)
         if rest:
             raise ValueError("data must be whole 16-byte blocks")
-        if not nblocks:
+        return _layout(nblocks), self._keys(nblocks)
+
+    def encrypt_blocks(self, data: bytes) -> bytes:
+        """Encrypt every 16-byte block of data (length must be a multiple of 16)."""
+        if not data:
             return b""
-        layout = _layout(nblocks)
-        keys = self._keys(nblocks)
+        layout, keys = self._plan(data)
         n = layout.nbytes
         x = int.from_bytes(data, "big") ^ keys[0]
         for rnd in range(1, _ROUNDS + 1):
@@ -182,13 +185,9 @@ class Aes128:
 
     def decrypt_blocks(self, data: bytes) -> bytes:
         """Decrypt every 16-byte block of data (length must be a multiple of 16)."""
-        nblocks, rest = divmod(len(data), BLOCK)
-        if rest:
-            raise ValueError("data must be whole 16-byte blocks")
-        if not nblocks:
+        if not data:
             return b""
-        layout = _layout(nblocks)
-        keys = self._keys(nblocks)
+        layout, keys = self._plan(data)
         n = layout.nbytes
         x = int.from_bytes(data, "big") ^ keys[_ROUNDS]
         for rnd in range(_ROUNDS - 1, -1, -1):
