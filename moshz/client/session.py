@@ -10,7 +10,7 @@ the frame last painted on the real terminal.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from moshz.client.escape import (
     EscapeConfig,
@@ -25,8 +25,17 @@ from moshz.client.escape import (
 from moshz.client.notify import NotificationBar
 from moshz.client.prediction import PredictionEngine
 from moshz.client.title import apply_title_prefix
-from moshz.ssp.events import PeerShutdownAcknowledged, ShutdownAcknowledged, ShutdownTimedOut
-from moshz.ssp.transport import earliest
+from moshz.crypto.session import Session
+from moshz.ssp.events import (
+    Address,
+    PeerShutdownAcknowledged,
+    ShutdownAcknowledged,
+    ShutdownTimedOut,
+)
+from moshz.ssp.sender import Rand
+from moshz.ssp.transport import Transport, earliest
+from moshz.statesync.terminal import TerminalState
+from moshz.statesync.user import UserStream
 from moshz.term.display import (
     DEFAULT_CAPABILITIES,
     Capabilities,
@@ -36,11 +45,6 @@ from moshz.term.display import (
 )
 from moshz.term.frame import Frame
 
-if TYPE_CHECKING:
-    from moshz.ssp.transport import Transport
-    from moshz.statesync.terminal import TerminalState
-    from moshz.statesync.user import UserStream
-
 CONNECTING_AFTER = 250
 CONNECT_TIMEOUT = 15000
 PASTE_BYTES = 100
@@ -48,6 +52,21 @@ PASTE_BYTES = 100
 EXITING = "[mosh is exiting.]\n"
 TIMED_OUT = "Timed out waiting for server..."
 _CLEAN_EVENTS = (ShutdownAcknowledged, PeerShutdownAcknowledged)
+
+
+def client_transport(
+    key: bytes, width: int, height: int, server: Address, now: int, rand: Rand
+) -> Transport[UserStream, TerminalState]:
+    """The client's transport: user input out, the server's terminal (blank at first) in."""
+    return Transport(
+        Session(key),
+        is_server=False,
+        local=UserStream(),
+        remote=TerminalState(Frame.blank(width, height)),
+        now=now,
+        rand=rand,
+        server_addr=server,
+    )
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,11 @@ import socket
 import sys
 import traceback
 
-from moshz.client.session import EXITING, ClientConfig, ClientSession
-from moshz.crypto.session import Session
+from moshz.client.session import EXITING, ClientConfig, ClientSession, client_transport
 from moshz.runtime.clock import monotonic_ms
 from moshz.runtime.loop import Loop
 from moshz.runtime.tty import RawTerminal, stop_process_group, window_size
 from moshz.runtime.udp import ClientEndpoint
-from moshz.ssp.transport import Transport
-from moshz.statesync.terminal import TerminalState
-from moshz.statesync.user import UserStream
-from moshz.term.frame import Frame
 
 STDIN = 0
 STDOUT = 1
@@ -45,15 +40,8 @@ class ClientDriver:
     def __init__(self, key: bytes, config: ClientConfig, terminal: RawTerminal) -> None:
         now = monotonic_ms()
         width, height = window_size(STDIN)
-        transport: Transport[UserStream, TerminalState] = Transport(
-            Session(key),
-            is_server=False,
-            local=UserStream(),
-            remote=TerminalState(Frame.blank(width, height)),
-            now=now,
-            rand=os.urandom,
-            server_addr=(config.ip, config.port),
-        )
+        server = (config.ip, config.port)
+        transport = client_transport(key, width, height, server, now, os.urandom)
         self.terminal = terminal
         self.session = ClientSession(transport, width, height, now, config)
         version = ipaddress.ip_address(config.ip).version

@@ -13,23 +13,18 @@ import dataclasses
 import heapq
 
 from moshz.client.escape import escape_config
-from moshz.client.session import ClientConfig, ClientSession
-from moshz.crypto.session import Session
+from moshz.client.session import ClientConfig, ClientSession, client_transport
 from moshz.server.session import ServerSession
 from moshz.ssp.transport import Transport
-from moshz.statesync.terminal import TerminalState
-from moshz.statesync.user import UserStream
 from moshz.term.emulator import Emulator
 from moshz.term.frame import Frame
 from tests.support.fakes import FakeClock, seeded_rand
+from tests.support.harness import CLIENT_ADDR, KEY, SERVER_ADDR, server_transport
 
-KEY = bytes.fromhex("bc8138366dd1b2cb7a2aac36157f36c9")
-SERVER = ("192.0.2.1", 60001)
-CLIENT = ("198.51.100.7", 40000)
 ONE_WAY_MS = 100
 STEP_MS = 5
 WIDTH, HEIGHT = 40, 6
-CONFIG = ClientConfig(ip=SERVER[0], port=SERVER[1], escape=escape_config(None))
+CONFIG = ClientConfig(ip=SERVER_ADDR[0], port=SERVER_ADDR[1], escape=escape_config(None))
 
 
 class SlowLink:
@@ -39,24 +34,9 @@ class SlowLink:
         self.clock = FakeClock()
         now = self.clock.now
         emulator = Emulator(WIDTH, HEIGHT)
-        server: Transport[TerminalState, UserStream] = Transport(
-            Session(KEY),
-            is_server=True,
-            local=TerminalState(emulator.frame()),
-            remote=UserStream(),
-            now=now,
-            rand=seeded_rand(1),
-        )
+        server = server_transport(emulator.frame(), now, seeded_rand(1))
         self.server = ServerSession(server, emulator, now)
-        client: Transport[UserStream, TerminalState] = Transport(
-            Session(KEY),
-            is_server=False,
-            local=UserStream(),
-            remote=TerminalState(Frame.blank(WIDTH, HEIGHT)),
-            now=now,
-            rand=seeded_rand(2),
-            server_addr=SERVER,
-        )
+        client = client_transport(KEY, WIDTH, HEIGHT, SERVER_ADDR, now, seeded_rand(2))
         config = dataclasses.replace(CONFIG, predict=predict)
         self.client = ClientSession(client, WIDTH, HEIGHT, now, config)
         self.in_flight: list[tuple[int, int, bool, bytes]] = []
@@ -90,9 +70,9 @@ class SlowLink:
         while self.in_flight and self.in_flight[0][0] <= now:
             _, _, to_server, data = heapq.heappop(self.in_flight)
             if to_server:
-                self._receive(self.server, data, CLIENT, now)
+                self._receive(self.server, data, CLIENT_ADDR, now)
             else:
-                self._receive(self.client, data, SERVER, now)
+                self._receive(self.client, data, SERVER_ADDR, now)
 
     def _receive(self, side: ClientSession | ServerSession, data: bytes, addr: tuple, now: int):
         transport = side.transport

@@ -6,15 +6,10 @@ from __future__ import annotations
 import json
 
 from moshz.client.escape import escape_config
-from moshz.client.session import ClientConfig, ClientSession
+from moshz.client.session import ClientConfig, ClientSession, client_transport
 from moshz.crypto.key import parse_key
-from moshz.crypto.session import Session
-from moshz.ssp.transport import Transport
-from moshz.statesync.terminal import TerminalState
-from moshz.statesync.user import UserStream
 from moshz.term.display import close_sequence
 from moshz.term.emulator import Emulator
-from moshz.term.frame import Frame
 from tests.vectors import VECTORS
 
 
@@ -40,12 +35,8 @@ CONFIG = ClientConfig(
 def replay() -> tuple[bytes, bytes, ClientSession]:
     capture = json.loads(VECTOR.read_text())
     start = CLOCK_OFFSET
-    transport: Transport[UserStream, TerminalState] = Transport(
-        Session(parse_key(capture["key"])), is_server=False, local=UserStream(),
-        remote=TerminalState(Frame.blank(80, 24)), now=start + CLIENT_START,
-        rand=lambda n: bytes(n),
-        server_addr=SERVER,
-    )  # fmt: skip
+    key = parse_key(capture["key"])
+    transport = client_transport(key, 80, 24, SERVER, start + CLIENT_START, lambda n: bytes(n))
     session = ClientSession(transport, 80, 24, start + CLIENT_START, CONFIG)
     out = session.open_bytes() + session.initial_paint()
     keys = list(KEYS)

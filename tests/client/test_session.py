@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from moshz.client.escape import escape_config
-from moshz.client.session import ClientConfig, ClientSession
-from moshz.crypto.session import Session
-from moshz.ssp.transport import Transport
+from moshz.client.session import ClientConfig, ClientSession, client_transport
 from moshz.statesync.terminal import TerminalState
 from moshz.statesync.user import UserStream
 from moshz.term.display import Capabilities
@@ -13,14 +11,12 @@ from moshz.term.emulator import Emulator
 from moshz.term.frame import Frame
 from moshz.wire.messages import Keystroke, Resize
 from tests.support.fakes import FakeClock, seeded_rand
+from tests.support.harness import CLIENT_ADDR, KEY, SERVER_ADDR, server_transport
 
-KEY = bytes.fromhex("bc8138366dd1b2cb7a2aac36157f36c9")
-SERVER = ("192.0.2.1", 60001)
-CLIENT = ("198.51.100.7", 40000)
 RMCUP = b"\x1b[?1049l"
 CONFIG = ClientConfig(
-    ip=SERVER[0],
-    port=SERVER[1],
+    ip=SERVER_ADDR[0],
+    port=SERVER_ADDR[1],
     escape=escape_config(None),
     caps=Capabilities(),
     smcup=b"\x1b[?1049h",
@@ -35,23 +31,8 @@ class Pair:
     def __init__(self, width: int = 80, height: int = 5) -> None:
         self.clock = FakeClock()
         now = self.clock.now
-        client: Transport[UserStream, TerminalState] = Transport(
-            Session(KEY),
-            is_server=False,
-            local=UserStream(),
-            remote=TerminalState(Frame.blank(width, height)),
-            now=now,
-            rand=seeded_rand(1),
-            server_addr=SERVER,
-        )
-        self.server: Transport[TerminalState, UserStream] = Transport(
-            Session(KEY),
-            is_server=True,
-            local=TerminalState(Frame.blank(width, height)),
-            remote=UserStream(),
-            now=now,
-            rand=seeded_rand(2),
-        )
+        client = client_transport(KEY, width, height, SERVER_ADDR, now, seeded_rand(1))
+        self.server = server_transport(Frame.blank(width, height), now, seeded_rand(2))
         self.session = ClientSession(client, width, height, now, CONFIG)
         self.emulator = Emulator(width, height)
 
@@ -66,9 +47,9 @@ class Pair:
             now = self.clock.advance(10)
             self.session.tick(now)
             for data, _ in client.datagrams_to_send(now):
-                self.server.receive_datagram(data, CLIENT, now)
+                self.server.receive_datagram(data, CLIENT_ADDR, now)
             for data, _ in self.server.datagrams_to_send(now):
-                client.receive_datagram(data, SERVER, now)
+                client.receive_datagram(data, SERVER_ADDR, now)
             event = client.next_event()
             while event is not None:
                 self.session.handle_event(event, now)

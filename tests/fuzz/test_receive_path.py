@@ -26,6 +26,7 @@ from moshz.statesync.user import UserStream
 from moshz.term.emulator import Emulator
 from tests.fuzz.captures import BASE_TIME, SERVER_ADDR, Arrival, Capture, captures
 from tests.support.fakes import seeded_rand
+from tests.support.harness import server_transport
 
 ATTACKER = ("203.0.113.66", 4242)
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True)
@@ -56,14 +57,7 @@ def make_client(key: bytes) -> Transport:
 
 def make_server(key: bytes) -> Transport:
     """A moshz server transport before any client spoke."""
-    return Transport(
-        Session(key),
-        is_server=True,
-        local=TerminalState(Emulator(80, 24).frame()),
-        remote=UserStream(),
-        now=BASE_TIME,
-        rand=seeded_rand(2),
-    )
+    return server_transport(Emulator(80, 24).frame(), BASE_TIME, seeded_rand(2), key)
 
 
 def sides(capture: Capture) -> tuple[Side, Side]:

@@ -9,18 +9,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from moshz.crypto.session import Session
+from moshz.client.session import client_transport
 from moshz.server.session import IdleLimits, ServerSession
-from moshz.ssp.transport import Transport
-from moshz.statesync.terminal import TerminalState
-from moshz.statesync.user import UserStream
 from moshz.term.emulator import Emulator
-from moshz.term.frame import Frame
 from tests.support.fakes import FakeClock, seeded_rand
+from tests.support.harness import CLIENT_ADDR, KEY, SERVER_ADDR, server_transport
 
-KEY = bytes.fromhex("bc8138366dd1b2cb7a2aac36157f36c9")
-SERVER_ADDR = ("192.0.2.1", 60001)
-CLIENT_ADDR = ("198.51.100.7", 40000)
 NO_LIMITS = IdleLimits()
 
 
@@ -33,24 +27,9 @@ class Rig:
         self.clock = FakeClock()
         now = self.clock.now
         emulator = Emulator(80, 24)
-        server = Transport(
-            Session(KEY),
-            is_server=True,
-            local=TerminalState(emulator.frame()),
-            remote=UserStream(),
-            now=now,
-            rand=seeded_rand(1),
-        )
+        server = server_transport(emulator.frame(), now, seeded_rand(1))
         self.session = ServerSession(server, emulator, now, limits)
-        self.client: Transport[UserStream, TerminalState] = Transport(
-            Session(KEY),
-            is_server=False,
-            local=UserStream(),
-            remote=TerminalState(Frame.blank(*client_size)),
-            now=now,
-            rand=seeded_rand(2),
-            server_addr=SERVER_ADDR,
-        )
+        self.client = client_transport(KEY, *client_size, SERVER_ADDR, now, seeded_rand(2))
         self.client_size = client_size
         self.connected = False
         self.to_pty = b""

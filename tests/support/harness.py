@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from moshz.crypto.session import Session
-from moshz.ssp.transport import Transport
+from moshz.ssp.sender import Rand
+from moshz.ssp.transport import Transport, earliest
+from moshz.statesync.terminal import TerminalState
 from moshz.statesync.user import UserStream
+from moshz.term.frame import Frame
 from tests.support.fakes import FakeClock, seeded_rand
 from tests.support.network import LOSSLESS, Address, Conditions, FakeNetwork
 
@@ -20,6 +23,20 @@ KEY = bytes.fromhex("bc8138366dd1b2cb7a2aac36157f36c9")
 SERVER_ADDR: Address = ("192.0.2.1", 60001)
 CLIENT_ADDR: Address = ("198.51.100.7", 40000)
 MAX_STEPS = 1_000_000
+
+
+def server_transport(
+    frame: Frame, now: int, rand: Rand, key: bytes = KEY
+) -> Transport[TerminalState, UserStream]:
+    """A server transport of a terminal session before any client spoke: `frame` out."""
+    return Transport(
+        Session(key),
+        is_server=True,
+        local=TerminalState(frame),
+        remote=UserStream(),
+        now=now,
+        rand=rand,
+    )
 
 
 class Harness:
@@ -67,13 +84,11 @@ class Harness:
     def next_wakeup(self) -> int | None:
         """The earliest moment anything happens."""
         now = self.clock.now
-        times = [
+        return earliest(
             self.client.next_timeout(now),
             self.server.next_timeout(now),
             self.network.next_delivery(),
-        ]
-        pending = [t for t in times if t is not None]
-        return min(pending) if pending else None
+        )
 
     def step(self) -> None:
         """Jump to the next wake-up, deliver what arrived, send what is due."""
