@@ -7,7 +7,9 @@ utmp labels, and writes the session's messages to the log.
 
 from __future__ import annotations
 
+import select
 import signal
+import time
 from typing import Callable
 
 from moshz.runtime.loop import Loop
@@ -17,6 +19,9 @@ from moshz.runtime.utmp import Utmp
 from moshz.server.session import ServerSession
 
 PTY_RETRY = 20  # ms until another try when the pty did not take all input
+BATCH_BYTES = 65536  # most output read before it is emulated
+BATCH_AFTER = 1024  # a read at least this big may be a flood: wait for more
+BATCH_WAIT = 0.004  # s a batch may take in all
 
 
 class ServerDriver:
@@ -96,12 +101,10 @@ class ServerDriver:
         if self.session.transport.shutdown_in_progress:
             self._stop_reading()
             return
-        data = self.pty.read()
-        if data is None:
-            return
+        data, ended = read_batch(self.pty)
         if data:
             self.session.pty_output(data, now)
-        else:
+        if ended:
             self._stop_reading()
             self.session.pty_closed(now)
 
@@ -114,3 +117,29 @@ class ServerDriver:
         ip = self.session.client_ip
         label = Utmp.detached_label() if ip is None else Utmp.attached_label(ip)
         self.utmp.set_label(label)
+
+
+def read_batch(pty: PtyProcess) -> tuple[bytes, bool]:
+    """The application's output: one read, or while it floods, reads for up to a few ms.
+
+    Emulating a flood in big pieces costs much less (only the last screenful of
+    scrolling text is built) and frames go out at most every 8 ms anyway. Returns
+    the bytes and whether the application is gone (EOF or EIO).
+    """
+    chunks: list[bytes] = []
+    size = 0
+    deadline = time.monotonic() + BATCH_WAIT
+    while size < BATCH_BYTES:
+        chunk = pty.read()
+        if chunk == b"":
+            return b"".join(chunks), True
+        if chunk is None:
+            left = deadline - time.monotonic()
+            if not chunks or left <= 0 or not select.select([pty.fd], [], [], left)[0]:
+                break
+            continue
+        chunks.append(chunk)
+        size += len(chunk)
+        if len(chunk) < BATCH_AFTER:
+            break
+    return b"".join(chunks), False
