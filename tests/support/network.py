@@ -71,7 +71,3 @@ class FakeNetwork:
         while self._queue and self._queue[0].deliver_at <= now:
             arrived.append(heapq.heappop(self._queue))
         return arrived
-
-    def drop_in_flight(self) -> None:
-        """Lose everything currently on the wire (an outage starting)."""
-        self._queue.clear()
