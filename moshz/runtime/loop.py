@@ -160,11 +160,9 @@ class Loop:
             self.transport.send_failed(f"sendto: {error.strerror}", too_big)
 
     def _drain_events(self, now: int) -> None:
-        event = self.transport.next_event()
-        while event is not None:
+        for event in self.transport.events():
             for handle in self._handlers:
                 handle(event, now)
-            event = self.transport.next_event()
 
     def _sync_sockets(self) -> None:
         current = self.endpoint.sockets()

@@ -9,7 +9,7 @@ clock, sleeps or touches a socket; randomness (chaff) comes from ``rand``.
 from __future__ import annotations
 
 from collections import deque
-from typing import Generic, TypeVar
+from typing import Generic, Iterator, TypeVar
 
 from moshz.crypto.session import Session
 from moshz.errors import ProtocolError
@@ -157,6 +157,13 @@ class Transport(Generic[L, R]):
     def next_event(self) -> Event | None:
         """The oldest unread event, or None."""
         return self._events.popleft() if self._events else None
+
+    def events(self) -> Iterator[Event]:
+        """Pull unread events, oldest first, until none is left (also those queued meanwhile)."""
+        event = self.next_event()
+        while event is not None:
+            yield event
+            event = self.next_event()
 
     def _report(self, event: Event) -> None:
         """Queue a one-time event (shutdown outcomes are reported once)."""

@@ -77,10 +77,8 @@ class SlowLink:
     def _receive(self, side: ClientSession | ServerSession, data: bytes, addr: tuple, now: int):
         transport = side.transport
         transport.receive_datagram(data, addr, now)
-        event = transport.next_event()
-        while event is not None:
+        for event in transport.events():
             side.handle_event(event, now)
-            event = transport.next_event()
 
     def type(self, data: bytes) -> Frame:
         """The user types; the client paints at once, as its loop does after a read."""

@@ -50,10 +50,8 @@ class Pair:
                 self.server.receive_datagram(data, CLIENT_ADDR, now)
             for data, _ in self.server.datagrams_to_send(now):
                 client.receive_datagram(data, SERVER_ADDR, now)
-            event = client.next_event()
-            while event is not None:
+            for event in client.events():
                 self.session.handle_event(event, now)
-                event = client.next_event()
 
     def show(self, data: bytes) -> None:
         """The server-side application prints ``data``."""

@@ -128,10 +128,7 @@ class Harness:
 
     def _collect_events(self) -> None:
         for name, transport in (("client", self.client), ("server", self.server)):
-            event = transport.next_event()
-            while event is not None:
-                self.events[name].append(event)
-                event = transport.next_event()
+            self.events[name].extend(transport.events())
 
     def run_until(self, done: Callable[[], bool], limit_ms: int) -> bool:
         """Step until ``done()`` or ``limit_ms`` of fake time passed; returns ``done()``."""
