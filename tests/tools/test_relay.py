@@ -22,24 +22,25 @@ WAIT = 10.0
 BATCH = 50
 
 
-@pytest.fixture
-def server() -> Iterator[socket.socket]:
-    """The far end: a UDP socket on 127.0.0.1 playing the mosh server."""
+def udp_socket() -> Iterator[socket.socket]:
+    """The body of both end fixtures: a UDP socket on 127.0.0.1, closed afterwards."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind(("127.0.0.1", 0))
     sock.settimeout(WAIT)
     yield sock
     sock.close()
+
+
+@pytest.fixture
+def server() -> Iterator[socket.socket]:
+    """The far end: a UDP socket on 127.0.0.1 playing the mosh server."""
+    yield from udp_socket()
 
 
 @pytest.fixture
 def client() -> Iterator[socket.socket]:
     """The near end: a UDP socket playing the mosh client."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.settimeout(WAIT)
-    yield sock
-    sock.close()
+    yield from udp_socket()
 
 
 def port_of(sock: socket.socket) -> int:
