@@ -26,6 +26,7 @@ Invoked as mosh-client or moshz-client (a symlink), moshz acts as mosh-client.
 MOSHZ_CRYPTO=auto|native|pure picks the AES-OCB3 backend (auto: native if it works here)."""
 _USAGE_LINE = USAGE.splitlines()[0]
 _DISPATCH_FLAGS = ("--server", "--client")
+INTERRUPTED = 128 + 2  # the shell's status for a program ended by SIGINT
 
 
 def version_text(verbose: bool) -> str:
@@ -105,3 +106,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"moshz: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C before the session (ssh connecting, say): ssh got it too
+        return INTERRUPTED

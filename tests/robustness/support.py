@@ -18,8 +18,12 @@ from tests.tools.wait import wait_until
 REPO = Path(__file__).resolve().parents[2]
 # Runs moshz.cli.main with argv[0] and the arguments given after the code.
 RUN_AS = "import sys; sys.argv = sys.argv[1:]; from moshz.cli import main; sys.exit(main())"
-# Runs "$@" between two snapshots of the terminal's settings, notes its status, stays open.
-AROUND = 'stty -g >"$0.before"; "$@"; s=$?; stty -g >"$0.after"; echo $s >"$0.status"; exec cat'
+# Runs "$@" between two snapshots of the terminal's settings, notes its status, stays open
+# (a Ctrl-C meant for "$@" does not end this shell: a trap, unlike an ignore, is not inherited).
+AROUND = (
+    'trap : INT; stty -g >"$0.before"; "$@"; s=$?; stty -g >"$0.after"; echo $s >"$0.status";'
+    " exec cat"
+)
 # Modes as a shell leaves them: main screen, cursor shown, normal keypad, no mouse, no insert.
 RESTORED_MODES = "0 1 0 0 0 0"
 MODES = (

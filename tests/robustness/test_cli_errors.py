@@ -6,10 +6,13 @@ moshz runs from this source tree in a subprocess (no terminal, a session of its 
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import Mapping, NamedTuple, Sequence
 
 import pytest
 
+from moshz import cli
 from tests.robustness.support import assert_clean_failure, moshz
 
 KEY = "AAAAAAAAAAAAAAAAAAAAAA"
@@ -181,3 +184,16 @@ def test_help_and_version_exit_zero(args: list[str], name: str, start: str) -> N
     assert (outcome.status, outcome.stderr) == (0, ""), outcome
     assert outcome.stdout.startswith(start), outcome.stdout
     assert not outcome.leftovers
+
+
+def test_ctrl_c_before_the_session_is_quiet(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(args: list[str]) -> int:
+        raise KeyboardInterrupt
+
+    client = types.ModuleType("moshz.client.cli")
+    client.wrapper_main = interrupted  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "moshz.client.cli", client)
+    assert cli.main(["moshz", "host"]) == 128 + 2
+    assert capsys.readouterr() == ("", "")

@@ -1,7 +1,8 @@
 """When ssh fails or the remote side has no working server: one line from moshz, nothing left running.
 
 ssh's own message comes first (moshz shows what ssh and the remote side printed), then
-moshz's line on stderr; the status is ssh's 255 when ssh itself failed, else 1.
+moshz's line on stderr; the status is ssh's 255 when ssh itself failed, else 1. Ctrl-C
+while the server starts ends moshz quietly with the status of SIGINT, 130.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from tests.robustness.support import (
     Outcome,
     around,
     assert_clean_failure,
+    assert_nothing_left,
     exit_restored,
     run_detached,
 )
@@ -154,3 +156,21 @@ def test_failures_in_a_terminal_leave_it_as_it_was(
     pane = tmux.new_pane(around(argv, tmp_path / "run"))
     assert exit_restored(pane, tmp_path / "run") == status, pane.dump()
     assert "Traceback" not in pane.capture(), pane.dump()
+
+
+@pytest.mark.parametrize("where", ["local", "ssh"])
+def test_ctrl_c_while_the_server_starts(
+    ssh_server: SshServer, moshz_file: str, tmux: Tmux, tmp_path: Path, where: str
+) -> None:
+    server = "--server=echo starting; sleep 30; :"
+    if where == "local":
+        argv = [moshz_file, "--local", server]
+    else:  # without a pty, so that the terminal still turns Ctrl-C into SIGINT
+        ssh = f"--ssh={ssh_server.ssh_command}"
+        argv = [moshz_file, ssh, "--no-ssh-pty", server, ssh_server.destination]
+    pane = tmux.new_pane(around(argv, tmp_path / "run"))
+    pane.wait_for_text("starting", timeout=30)
+    pane.send_keys("C-c")
+    assert exit_restored(pane, tmp_path / "run") == 130, pane.dump()
+    assert "Traceback" not in pane.capture(), pane.dump()
+    assert_nothing_left(tmux)
