@@ -75,10 +75,8 @@ def test_wrong_key(ssh_server: SshServer, moshz_file: str, tmp_path: Path) -> No
 
 
 def test_ssh_program_missing(moshz_file: str) -> None:
-    outcome = moshz_via(moshz_file, "/nonexistent/ssh -p 22", "moshzt@127.0.0.1")
-    assert_clean_failure(
-        outcome, 1, "moshz: Cannot exec /nonexistent/ssh: No such file or directory"
-    )
+    outcome = moshz_via(moshz_file, "/nonexistent", "moshzt@127.0.0.1")
+    assert_clean_failure(outcome, 1, "moshz: Cannot exec /nonexistent: No such file or directory")
 
 
 @pytest.mark.parametrize(
@@ -141,7 +139,7 @@ def test_remote_side_without_a_working_server(
 
 @pytest.mark.parametrize(
     "options, status",
-    [(["--server=echo junk"], 1), (["--ssh=/nonexistent/ssh"], 1), (["-p", "0:5"], 2)],
+    [(["--server=echo junk"], 1), (["--ssh=/nonexistent"], 1), (["-p", "0:5"], 2)],
     ids=["junk server", "no ssh", "usage"],
 )
 def test_failures_in_a_terminal_leave_it_as_it_was(
