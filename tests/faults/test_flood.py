@@ -17,16 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.fixtures import RelayFactory, ServerFactory
+from tests.faults.fixtures import SessionFactory
 from tests.faults.local import (
     LocalServer,
-    open_client,
     rss_kib,
     running,
     type_into_file,
     typed_text,
 )
-from tests.tools.tmux import Pane, Tmux
+from tests.tools.tmux import Pane
 from tests.tools.wait import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -79,15 +78,10 @@ def rejected_at_exit(server: LocalServer) -> int:
 
 
 def test_flood_of_garbage_and_replays_changes_nothing(
-    tmux: Tmux,
-    local_servers: ServerFactory,
-    tap_relays: RelayFactory,
-    moshz_file: str,
+    relayed_sessions: SessionFactory,
     tmp_path: Path,
 ) -> None:
-    server = local_servers(verbose=True)
-    relay = tap_relays(server.port)
-    pane = open_client(tmux, "mosh-client", moshz_file, relay.port, server.key)
+    server, relay, pane = relayed_sessions(verbose=True)
     warm_up = typed_text(100, seed=4)
     assert type_into_file(pane, server, tmp_path / "warm.txt", warm_up) == warm_up + "\n"
     flood(server.port, relay.datagrams("up"), 5_000, seed=5)  # let the allocator settle

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.fixtures import RelayFactory, ServerFactory
-from tests.faults.local import CLIENTS, PROMPT, open_client, type_into_file, typed_text
+from tests.faults.fixtures import SessionFactory
+from tests.faults.local import CLIENTS, PROMPT, type_into_file, typed_text
 from tests.tools.relay import Impairment
-from tests.tools.tmux import Tmux
+from tests.tools.tmux import Pane
 
 pytestmark = pytest.mark.e2e
 
@@ -23,57 +23,42 @@ SHUFFLED = Impairment(duplicate=0.5, reorder=0.3, jitter_ms=30)
 SEQ_END = 100000
 
 
+def run_seq(pane: Pane, end: int, timeout: float) -> None:
+    """Run `seq end` on a cleared screen; wait until it shows the last 23 numbers and a prompt."""
+    pane.line(f"clear; seq {end}")
+    expected = [str(n) for n in range(end - 22, end + 1)] + [PROMPT]
+    pane.wait_for(
+        lambda s: [r.rstrip() for r in s.split("\n")[:24]] == expected,
+        "the end of seq's output and a prompt",
+        timeout=timeout,
+    )
+
+
 @pytest.mark.parametrize("client", CLIENTS)
 def test_typing_through_30_percent_loss_and_jitter(
     client: str,
-    tmux: Tmux,
-    local_servers: ServerFactory,
-    tap_relays: RelayFactory,
-    moshz_file: str,
+    relayed_sessions: SessionFactory,
     tmp_path: Path,
 ) -> None:
-    server = local_servers()
-    relay = tap_relays(server.port, up=LOSSY, down=LOSSY, seed=8)
-    pane = open_client(tmux, client, moshz_file, relay.port, server.key)
+    server, relay, pane = relayed_sessions(client, up=LOSSY, down=LOSSY, seed=8)
     text = typed_text(500, seed=1)
     assert type_into_file(pane, server, tmp_path / "typed.txt", text) == text + "\n"
     stats = relay.stats()
     assert stats.up.dropped > 0 and stats.down.dropped > 0
 
 
-def test_scrolling_through_30_percent_loss_and_jitter(
-    tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory, moshz_file: str
-) -> None:
-    server = local_servers()
-    relay = tap_relays(server.port, up=LOSSY, down=LOSSY, seed=9)
-    pane = open_client(tmux, "mosh-client", moshz_file, relay.port, server.key)
-    pane.line(f"clear; seq {SEQ_END}")
-    expected = [str(n) for n in range(SEQ_END - 22, SEQ_END + 1)] + [PROMPT]
-    pane.wait_for(
-        lambda s: [r.rstrip() for r in s.split("\n")[:24]] == expected,
-        "the end of seq's output and a prompt",
-        timeout=120,
-    )
+def test_scrolling_through_30_percent_loss_and_jitter(relayed_sessions: SessionFactory) -> None:
+    pane = relayed_sessions(up=LOSSY, down=LOSSY, seed=9).pane
+    run_seq(pane, SEQ_END, timeout=120)
 
 
 def test_duplicated_and_reordered_datagrams(
-    tmux: Tmux,
-    local_servers: ServerFactory,
-    tap_relays: RelayFactory,
-    moshz_file: str,
+    relayed_sessions: SessionFactory,
     tmp_path: Path,
 ) -> None:
-    server = local_servers()
-    relay = tap_relays(server.port, up=SHUFFLED, down=SHUFFLED, seed=10)
-    pane = open_client(tmux, "mosh-client", moshz_file, relay.port, server.key)
+    server, relay, pane = relayed_sessions(up=SHUFFLED, down=SHUFFLED, seed=10)
     text = typed_text(300, seed=2)
     assert type_into_file(pane, server, tmp_path / "typed.txt", text) == text + "\n"
-    pane.line("clear; seq 3000")
-    expected = [str(n) for n in range(3000 - 22, 3001)] + [PROMPT]
-    pane.wait_for(
-        lambda s: [r.rstrip() for r in s.split("\n")[:24]] == expected,
-        "the end of seq's output and a prompt",
-        timeout=60,
-    )
+    run_seq(pane, 3000, timeout=60)
     stats = relay.stats()
     assert min(stats.up.duplicated, stats.down.duplicated, stats.up.reordered) > 0

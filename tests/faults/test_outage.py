@@ -15,9 +15,8 @@ import time
 
 import pytest
 
-from tests.faults.fixtures import RelayFactory, ServerFactory
-from tests.faults.local import CLIENTS, open_client
-from tests.tools.tmux import Tmux
+from tests.faults.fixtures import SessionFactory
+from tests.faults.local import CLIENTS
 from tests.tools.wait import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -30,14 +29,9 @@ MAX_RTO = 1.0
 @pytest.mark.parametrize("client", CLIENTS)
 def test_session_recovers_after_an_outage(
     client: str,
-    tmux: Tmux,
-    local_servers: ServerFactory,
-    tap_relays: RelayFactory,
-    moshz_file: str,
+    relayed_sessions: SessionFactory,
 ) -> None:
-    server = local_servers()
-    relay = tap_relays(server.port)
-    pane = open_client(tmux, client, moshz_file, relay.port, server.key)
+    server, relay, pane = relayed_sessions(client)
     pane.line("echo before-$((6*7))")
     pane.wait_for_row("before-42")
     down = time.monotonic()

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.fixtures import RelayFactory, ServerFactory
-from tests.faults.local import open_client, running, typed_text
-from tests.tools.tmux import Tmux
+from tests.faults.fixtures import SessionFactory
+from tests.faults.local import running, typed_text
 from tests.tools.wait import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -29,15 +28,10 @@ MAX_RTO = 1.0
 
 
 def test_session_never_stalls_while_the_client_roams(
-    tmux: Tmux,
-    local_servers: ServerFactory,
-    tap_relays: RelayFactory,
-    moshz_file: str,
+    relayed_sessions: SessionFactory,
     tmp_path: Path,
 ) -> None:
-    server = local_servers()
-    relay = tap_relays(server.port)
-    pane = open_client(tmux, "mosh-client", moshz_file, relay.port, server.key)
+    server, relay, pane = relayed_sessions()
     path = tmp_path / "typed.txt"
     pane.line(f"cat > {path}")
     wait_until(lambda: running(server, "cat"), 30, "cat to start", pane.dump)

@@ -11,10 +11,9 @@ import signal
 
 import pytest
 
-from tests.faults.fixtures import RelayFactory, ServerFactory
-from tests.faults.local import CLIENTS, open_client, shell_pid
+from tests.faults.fixtures import SessionFactory
+from tests.faults.local import CLIENTS, shell_pid
 from tests.server.e2e_support import wait_gone
-from tests.tools.tmux import Tmux
 
 pytestmark = pytest.mark.e2e
 
@@ -22,14 +21,9 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.parametrize("client", CLIENTS)
 def test_client_reports_a_dead_server_and_quits_on_ctrl_caret_dot(
     client: str,
-    tmux: Tmux,
-    local_servers: ServerFactory,
-    tap_relays: RelayFactory,
-    moshz_file: str,
+    relayed_sessions: SessionFactory,
 ) -> None:
-    server = local_servers()
-    relay = tap_relays(server.port)
-    pane = open_client(tmux, client, moshz_file, relay.port, server.key)
+    server, relay, pane = relayed_sessions(client)
     shell = shell_pid(server)
     pane.line("echo alive-$((6*7))")
     pane.wait_for_row("alive-42")

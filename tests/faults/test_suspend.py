@@ -13,9 +13,7 @@ import time
 
 import pytest
 
-from tests.faults.fixtures import RelayFactory, ServerFactory
-from tests.faults.local import open_client
-from tests.tools.tmux import Tmux
+from tests.faults.fixtures import SessionFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -29,14 +27,9 @@ STOP_SECONDS = float(os.environ.get("MOSHZ_FAULT_STOP_SECONDS", "10"))
 def test_session_carries_on_after_a_stop(
     stopped: str,
     client: str,
-    tmux: Tmux,
-    local_servers: ServerFactory,
-    tap_relays: RelayFactory,
-    moshz_file: str,
+    relayed_sessions: SessionFactory,
 ) -> None:
-    server = local_servers()
-    relay = tap_relays(server.port)
-    pane = open_client(tmux, client, moshz_file, relay.port, server.key)
+    server, relay, pane = relayed_sessions(client)
     pane.line("echo before-$((6*7))")
     pane.wait_for_row("before-42")
     pid = pane.pid() if stopped == "client" else server.pid

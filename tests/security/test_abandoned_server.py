@@ -13,11 +13,9 @@ import time
 
 import pytest
 
-from tests.faults.fixtures import RelayFactory, ServerFactory
-from tests.faults.local import open_client
+from tests.faults.fixtures import SessionFactory
 from tests.server.e2e_support import process_gone, wait_gone
 from tests.tools import procs
-from tests.tools.tmux import Tmux
 
 pytestmark = pytest.mark.e2e
 
@@ -25,11 +23,9 @@ TIMEOUT_SECONDS = 5
 
 
 def test_server_exits_after_the_network_timeout_and_leaves_no_process(
-    tmux: Tmux, local_servers: ServerFactory, tap_relays: RelayFactory, moshz_file: str
+    relayed_sessions: SessionFactory,
 ) -> None:
-    server = local_servers(env={"MOSH_SERVER_NETWORK_TMOUT": str(TIMEOUT_SECONDS)})
-    relay = tap_relays(server.port)
-    pane = open_client(tmux, "mosh-client", moshz_file, relay.port, server.key)
+    server, _, pane = relayed_sessions(env={"MOSH_SERVER_NETWORK_TMOUT": str(TIMEOUT_SECONDS)})
     pane.line("sleep 600 & echo started-$((6*7))")
     pane.wait_for_row("started-42")
     left = procs.descendants(server.pid)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests.client.e2e_support import moshz_over_ssh, ssh_pane
-from tests.faults.fixtures import RelayFactory, ServerFactory
-from tests.faults.local import CLIENTS, open_client, shell_pid
+from tests.faults.fixtures import SessionFactory
+from tests.faults.local import CLIENTS, shell_pid
 from tests.tools import procs
 from tests.tools.bootstrap import parse_connect
 from tests.tools.sshd import SshServer
@@ -64,14 +64,9 @@ def assert_key_not_in_environment(pids: set[int], key: str) -> None:
 @pytest.mark.parametrize("client", CLIENTS)
 def test_key_stays_out_of_argv_environment_and_log(
     client: str,
-    tmux: Tmux,
-    local_servers: ServerFactory,
-    tap_relays: RelayFactory,
-    moshz_file: str,
+    relayed_sessions: SessionFactory,
 ) -> None:
-    server = local_servers(verbose=True)
-    relay = tap_relays(server.port)
-    pane = open_client(tmux, client, moshz_file, relay.port, server.key)
+    server, relay, pane = relayed_sessions(client, verbose=True)
     pane.line("sleep 60 & echo started-$((6*7))")
     pane.wait_for_row("started-42")
     assert_key_not_in_argv(server.key)

@@ -12,9 +12,8 @@ import pytest
 
 from moshz.crypto.key import parse_key
 from moshz.crypto.session import Session
-from tests.faults.fixtures import RelayFactory, ServerFactory
-from tests.faults.local import CLIENTS, open_client
-from tests.tools.tmux import Tmux
+from tests.faults.fixtures import SessionFactory
+from tests.faults.local import CLIENTS
 
 pytestmark = pytest.mark.e2e
 
@@ -30,14 +29,9 @@ def nonces(key: str, datagrams: list[bytes]) -> list[int]:
 @pytest.mark.parametrize("client", CLIENTS)
 def test_sequence_numbers_never_repeat(
     client: str,
-    tmux: Tmux,
-    local_servers: ServerFactory,
-    tap_relays: RelayFactory,
-    moshz_file: str,
+    relayed_sessions: SessionFactory,
 ) -> None:
-    server = local_servers()
-    relay = tap_relays(server.port)
-    pane = open_client(tmux, client, moshz_file, relay.port, server.key)
+    server, relay, pane = relayed_sessions(client)
     pane.line("echo one-$((6*7)); seq 2000")
     pane.wait_for_row("2000")
     pane.resize(100, 30)

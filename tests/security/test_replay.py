@@ -12,9 +12,8 @@ import socket
 
 import pytest
 
-from tests.faults.fixtures import RelayFactory, ServerFactory
-from tests.faults.local import CLIENTS, PROMPT, open_client
-from tests.tools.tmux import Tmux
+from tests.faults.fixtures import SessionFactory
+from tests.faults.local import CLIENTS, PROMPT
 
 pytestmark = pytest.mark.e2e
 
@@ -34,14 +33,9 @@ def replay(datagrams: list[bytes], target: tuple[str, int]) -> None:
 @pytest.mark.parametrize("client", CLIENTS)
 def test_replayed_datagrams_have_no_effect(
     client: str,
-    tmux: Tmux,
-    local_servers: ServerFactory,
-    tap_relays: RelayFactory,
-    moshz_file: str,
+    relayed_sessions: SessionFactory,
 ) -> None:
-    server = local_servers()
-    relay = tap_relays(server.port)
-    pane = open_client(tmux, client, moshz_file, relay.port, server.key)
+    server, relay, pane = relayed_sessions(client)
     pane.line("echo secret-$((6*7))")
     pane.wait_for_row("secret-42")
     pane.line("clear; echo now-$((6*7))")
