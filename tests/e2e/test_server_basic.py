@@ -10,8 +10,8 @@ from tests.server.e2e_support import (
     moshz_file,
     server_command,
     start_session,
-    wait_gone,
 )
+from tests.tools.procs import wait_gone
 from tests.tools.screens import assert_same_screen
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Tmux

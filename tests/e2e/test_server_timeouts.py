@@ -11,11 +11,10 @@ import pytest
 from tests.server.e2e_support import (
     ask,
     moshz_file,
-    process_gone,
     server_command,
     start_session,
-    wait_gone,
 )
+from tests.tools.procs import process_gone, wait_gone
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Tmux
 

@@ -13,7 +13,7 @@ import pytest
 
 from tests.faults.fixtures import SessionFactory
 from tests.faults.local import CLIENTS, shell_pid
-from tests.server.e2e_support import wait_gone
+from tests.tools.procs import wait_gone
 
 pytestmark = pytest.mark.e2e
 

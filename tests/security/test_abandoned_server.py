@@ -14,8 +14,7 @@ import time
 import pytest
 
 from tests.faults.fixtures import SessionFactory
-from tests.server.e2e_support import process_gone, wait_gone
-from tests.tools import procs
+from tests.tools.procs import descendants, process_gone, wait_gone
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +27,7 @@ def test_server_exits_after_the_network_timeout_and_leaves_no_process(
     server, _, pane = relayed_sessions(env={"MOSH_SERVER_NETWORK_TMOUT": str(TIMEOUT_SECONDS)})
     pane.line("sleep 600 & echo started-$((6*7))")
     pane.wait_for_row("started-42")
-    left = procs.descendants(server.pid)
+    left = descendants(server.pid)
     assert len(left) >= 2  # the shell and its sleep
     os.kill(pane.pid(), signal.SIGKILL)
     gone = time.monotonic()

@@ -20,7 +20,6 @@ import pytest
 from tests.tools.account import PROMPT
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Pane, Tmux
-from tests.tools.wait import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMPT_MARK = PROMPT.rstrip()
@@ -84,16 +83,3 @@ def ask(pane: Pane, command: str, tag: str) -> str:
             return row[len(tag) + 1 :].rstrip()
     raise AssertionError(f"no {tag}= row")
 
-
-def process_gone(pid: int) -> bool:
-    """True once ``pid`` no longer exists (or is a zombie nobody reaped yet)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state == "Z"
-
-
-def wait_gone(pid: int, timeout: float = 20.0) -> None:
-    """Wait until process ``pid`` has exited."""
-    wait_until(lambda: process_gone(pid), timeout, f"process {pid} to exit", lambda: "")

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.server.e2e_support import process_gone
+from tests.tools.procs import wait_gone
 from tests.tools.wait import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +64,6 @@ def test_start_detach_and_terminate_without_a_client(tmp_path: Path) -> None:
     assert words[3] not in done.stderr
     pid = int(done.stderr.rsplit("pid = ", 1)[1].split("]")[0])
     os.kill(pid, signal.SIGTERM)
-    wait_until(lambda: process_gone(pid), 20, "the detached server to exit")
+    wait_gone(pid)
     private = done.stderr.split("using private XDG_RUNTIME_DIR ", 1)[1].split()[0]
     wait_until(lambda: not os.path.exists(private), 20, "the private runtime dir to go")

@@ -7,6 +7,8 @@ import signal
 import time
 from typing import Iterable, Iterator
 
+from tests.tools.wait import wait_until
+
 GRACE_SECONDS = 2.0
 
 
@@ -59,12 +61,18 @@ def tagged(uid: int, marker: str) -> set[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
+def process_gone(pid: int) -> bool:
+    """True once `pid` no longer exists (or is a zombie nobody reaped yet)."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except OSError:
-        return False
+            return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return True
+
+
+def wait_gone(pid: int, timeout: float = 20.0) -> None:
+    """Wait until process `pid` has exited."""
+    wait_until(lambda: process_gone(pid), timeout, f"process {pid} to exit", lambda: "")
 
 
 def _signal_all(pids: Iterable[int], sig: int) -> None:
@@ -82,5 +90,5 @@ def terminate(pids: Iterable[int], grace: float = GRACE_SECONDS) -> None:
     deadline = time.monotonic() + grace
     while pending and time.monotonic() < deadline:
         time.sleep(0.05)
-        pending = {pid for pid in pending if _alive(pid)}
+        pending = {pid for pid in pending if not process_gone(pid)}
     _signal_all(pending, signal.SIGKILL)
