@@ -9,8 +9,6 @@ a key is typed: whatever shows up then was drawn by the client itself.
 
 from __future__ import annotations
 
-import re
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import Callable, Iterator, Sequence
 import pytest
 
 from tests.server.e2e_support import moshz_file
-from tests.tools.bootstrap import parse_connect
+from tests.tools.bootstrap import LocalStart, start_local_server
 from tests.tools.fixtures import RelayFactory, relay_factory
 from tests.tools.procs import descendants, terminate
 from tests.tools.relay import Impairment, Relay
@@ -32,7 +30,6 @@ __all__ = ["moshz_file", "relay_factory"]
 PROMPT = "pz$ "
 SHELL = ("bash", "--norc", "--noprofile")
 ONE_WAY = Impairment(delay_ms=100)
-DETACHED = re.compile(r"\[mosh-server detached, pid = (\d+)\]")
 UNDERLINED = "\x1b[0;4m"
 LOCAL_WAIT = 2.0  # how long a held-back key may take to be drawn locally
 ATTEMPTS = 3
@@ -48,22 +45,11 @@ class Session:
     relay: Relay
 
 
-def start_server(server: Sequence[str]) -> tuple[int, str, int]:
-    """(port, key, pid) of a detached server running the bare shell with our prompt."""
+def start_server(server: Sequence[str], files: Path) -> LocalStart:
+    """A detached server running the bare shell with our prompt (its output in `files`)."""
     env = {**base_environment(), "PS1": PROMPT, "MOSH_SERVER_NETWORK_TMOUT": "60"}
-    done = subprocess.run(
-        [*server, "new", "-p", "0", "--", *SHELL],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    )
-    connect = parse_connect(done.stdout)
-    detached = DETACHED.search(done.stderr)
-    assert detached, done.stderr
-    return connect.port, connect.key, int(detached.group(1))
+    files.mkdir()
+    return start_local_server([*server, "new", "-p", "0", "--", *SHELL], env, files)
 
 
 @pytest.fixture(params=["mosh-server", "moshz"])
@@ -74,13 +60,17 @@ def server_argv(request: pytest.FixtureRequest, moshz_file: str) -> list[str]:
 
 @pytest.fixture
 def open_session(
-    server_argv: list[str], tmux: Tmux, relay_factory: RelayFactory, moshz_file: str
+    server_argv: list[str],
+    tmux: Tmux,
+    relay_factory: RelayFactory,
+    moshz_file: str,
+    tmp_path: Path,
 ) -> Iterator[Opener]:
     """``open(mode)`` starts a server, a relay and the moshz client with that prediction mode."""
     servers: list[int] = []
 
     def open_(mode: str) -> Session:
-        port, key, pid = start_server(server_argv)
+        port, key, pid, _ = start_server(server_argv, tmp_path / f"server{len(servers)}")
         servers.append(pid)
         relay = relay_factory(port, up=ONE_WAY, down=ONE_WAY)
         env = {"MOSH_KEY": key, "MOSH_PREDICTION_DISPLAY": mode}

@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import signal
-import subprocess
 import time
 from pathlib import Path
 from typing import Mapping, NamedTuple
 
 from tests.tools import procs
-from tests.tools.bootstrap import parse_connect
+from tests.tools.bootstrap import start_local_server
 from tests.tools.relay import Relay
 from tests.tools.tmux import Pane, Tmux, base_environment
 from tests.tools.wait import wait_until
 
 PROMPT = "ft$"
 CLIENTS = ("mosh-client", "moshz")
-DETACHED = re.compile(r"\[mosh-server detached, pid = (\d+)\]")
 START_TIMEOUT = 30.0
 
 
@@ -49,21 +46,9 @@ def start_server(
     argv = [moshz, "--server", "new", "-i", "127.0.0.1", "-p", "0", "-l", "LANG=C.UTF-8"]
     argv += ["-v"] if verbose else []
     argv += ["--", "bash", "--rcfile", str(rc), "--noprofile", "-i"]
-    out, log = home / "server.out", home / "server.log"
-    with out.open("wb") as stdout, log.open("wb") as stderr:
-        subprocess.run(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=stdout,
-            stderr=stderr,
-            env={**base_environment(), **(env or {})},
-            cwd=home,
-            timeout=START_TIMEOUT,
-            check=True,
-        )
-    connect = parse_connect(out.read_text())
-    found = wait_until(lambda: DETACHED.search(log.read_text()), START_TIMEOUT, "server pid")
-    return LocalServer(connect.port, connect.key, int(found.group(1)), log, home)
+    environ = {**base_environment(), **(env or {})}
+    started = start_local_server(argv, environ, home, cwd=home, timeout=START_TIMEOUT)
+    return LocalServer(started.port, started.key, started.pid, started.log, home)
 
 
 def stop_server(server: LocalServer) -> None:

@@ -9,10 +9,8 @@ The reader then waits for a second line, so the shutdown is always ours.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import socket
-import subprocess
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,6 +30,7 @@ from moshz.ssp.events import (
 from moshz.ssp.transport import Transport
 from moshz.statesync.user import UserStream
 from moshz.wire.messages import HostBytes, decode_host_message
+from tests.tools.bootstrap import LocalStart, start_local_server
 
 pytestmark = pytest.mark.e2e
 LIMIT_MS = 10_000
@@ -56,22 +55,11 @@ class HostLog:
         raise AssertionError("the client never sends the host's state")
 
 
-def start_mosh_server(outfile: Path) -> tuple[int, str, int]:
-    """(port, key, pid) of a detached mosh-server running the one-line reader."""
+def start_mosh_server(outfile: Path) -> LocalStart:
+    """A detached mosh-server running the one-line reader (its output next to `outfile`)."""
     script = f'IFS= read -r line; printf "%s" "$line" > {outfile}; read -r wait'
-    done = subprocess.run(
-        ["mosh-server", "new", "-p", "0", "--", "/bin/sh", "-c", script],
-        env=dict(os.environ, LANG="C.UTF-8"),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=10,
-        check=True,
-    )
-    connect = re.search(r"^MOSH CONNECT (\d+) (\S{22})$", done.stdout, re.MULTILINE)
-    detached = re.search(r"\[mosh-server detached, pid = (\d+)\]", done.stderr)
-    assert connect and detached, done.stdout + done.stderr
-    return int(connect.group(1)), connect.group(2), int(detached.group(1))
+    argv = ["mosh-server", "new", "-p", "0", "--", "/bin/sh", "-c", script]
+    return start_local_server(argv, dict(os.environ, LANG="C.UTF-8"), outfile.parent, timeout=10)
 
 
 def running(pid: int) -> bool:
@@ -111,7 +99,7 @@ class Driver:
 @pytest.mark.skipif(shutil.which("mosh-server") is None, reason="mosh-server is not installed")
 def test_keys_reach_the_shell_of_a_real_mosh_server(tmp_path: Path) -> None:
     outfile = tmp_path / "line"
-    port, key, pid = start_mosh_server(outfile)
+    port, key, pid, _ = start_mosh_server(outfile)
     try:
         now = monotonic_ms()
         transport = Transport(
