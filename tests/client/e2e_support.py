@@ -1,6 +1,6 @@
 """Shared pieces of the client's end-to-end tests (tests/e2e/test_client_*.py).
 
-The moshz under test is the one-file build of ``tests.server.e2e_support.moshz_file``
+The moshz under test is the one-file build of ``tests.tools.fixtures.moshz_file``
 (or $MOSHZ_FILE); it runs as the local user in a private tmux, and reaches the
 test sshd as the non-root test user.
 """

@@ -1,4 +1,5 @@
-"""Fixtures for end-to-end tests: a real sshd with a test user, a private tmux, relays."""
+"""Fixtures for end-to-end tests: a real sshd with a test user, a private tmux, relays, the
+one-file moshz."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from typing import Iterator
 import pytest
 
 from tests.tools import sshd
-from tests.tools.fixtures import relay_factory
+from tests.tools.fixtures import moshz_file, relay_factory
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Tmux
 
-__all__ = ["relay_factory"]
+__all__ = ["moshz_file", "relay_factory"]
 
 
 @pytest.fixture(scope="session")

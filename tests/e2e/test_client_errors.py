@@ -9,14 +9,12 @@ from typing import Iterator
 import pytest
 
 from tests.client.e2e_support import run_and_exit, ssh_pane
-from tests.server.e2e_support import moshz_file
 from tests.tools import sshd
 from tests.tools.account import make_private_dir, write_owned
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Tmux
 
 pytestmark = pytest.mark.e2e
-__all__ = ["moshz_file"]
 
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TERM": "xterm-256color"}
 

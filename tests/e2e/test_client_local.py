@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.client.e2e_support import LOCAL_SHELL, PROMPT_MARK, local_pane, run_and_exit
-from tests.server.e2e_support import ask, moshz_file
+from tests.server.e2e_support import ask
 from tests.tools.account import PROMPT
 from tests.tools.tmux import Tmux
 from tests.tools.wait import wait_until
 
 pytestmark = pytest.mark.e2e
-__all__ = ["moshz_file"]
 
 HELP = 'mosh: Commands: Ctrl-Z suspends, "." quits, "^" gives literal Ctrl-^'
 

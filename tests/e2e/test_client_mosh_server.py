@@ -11,14 +11,13 @@ from tests.client.e2e_support import (
     run_and_exit,
     ssh_pane,
 )
-from tests.server.e2e_support import ask, moshz_file
+from tests.server.e2e_support import ask
 from tests.tools.screens import assert_same_screen
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Pane, Tmux
 from tests.tools.wait import wait_until
 
 pytestmark = pytest.mark.e2e
-__all__ = ["moshz_file"]
 
 
 def session(tmux: Tmux, ssh_server: SshServer, moshz: str, **size: int) -> Pane:

@@ -13,14 +13,14 @@ from tests.client.e2e_support import (
     run_and_exit,
     ssh_pane,
 )
-from tests.server.e2e_support import ask, moshz_file
+from tests.server.e2e_support import ask
 from tests.tools.screens import assert_same_screen
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Tmux
 from tests.tools.wait import wait_until
 
 pytestmark = pytest.mark.e2e
-__all__ = ["client_link", "moshz_file"]
+__all__ = ["client_link"]
 
 
 @pytest.fixture

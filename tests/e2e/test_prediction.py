@@ -16,16 +16,14 @@ from typing import Callable, Iterator, Sequence
 
 import pytest
 
-from tests.server.e2e_support import moshz_file
 from tests.tools.bootstrap import LocalStart, start_local_server
-from tests.tools.fixtures import RelayFactory, relay_factory
+from tests.tools.fixtures import RelayFactory
 from tests.tools.procs import descendants, terminate
 from tests.tools.relay import Impairment, Relay
 from tests.tools.sgr import canonical_rows
 from tests.tools.tmux import Pane, Tmux, base_environment
 
 pytestmark = pytest.mark.e2e
-__all__ = ["moshz_file", "relay_factory"]
 
 PROMPT = "pz$ "
 SHELL = ("bash", "--norc", "--noprofile")

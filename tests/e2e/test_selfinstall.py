@@ -18,13 +18,12 @@ from tests.e2e.selfinstall_support import (
     reset_account,
     session_pane,
 )
-from tests.server.e2e_support import moshz_file
 from tests.tools.account import write_owned
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Tmux
 
 pytestmark = pytest.mark.e2e
-__all__ = ["fresh_server", "moshz_file"]
+__all__ = ["fresh_server"]
 
 
 def _sha256(path: Path) -> str:

@@ -10,13 +10,12 @@ import pytest
 
 from tests.client.e2e_support import run_and_exit
 from tests.e2e.selfinstall_support import SshLog, fresh_server, reset_account, session_pane
-from tests.server.e2e_support import moshz_file
 from tests.tools.account import make_private_dir, write_owned
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Tmux
 
 pytestmark = pytest.mark.e2e
-__all__ = ["fresh_server", "moshz_file"]
+__all__ = ["fresh_server"]
 
 BLOCKER = "blocked-imports"
 BLOCKED = 'raise ImportError("cryptography is blocked by the test")\n'

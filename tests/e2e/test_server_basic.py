@@ -7,7 +7,6 @@ import pytest
 from tests.server.e2e_support import (
     PROMPT_MARK,
     ask,
-    moshz_file,
     server_command,
     start_session,
 )
@@ -18,7 +17,6 @@ from tests.tools.tmux import Tmux
 from tests.tools.wait import wait_until
 
 pytestmark = pytest.mark.e2e
-__all__ = ["moshz_file"]
 
 SCREEN = (
     b"\x1b[H\x1b[2J"

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.server.e2e_support import ask, moshz_file, server_command, start_session
+from tests.server.e2e_support import ask, server_command, start_session
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Pane, Tmux
 from tests.tools.wait import wait_until
 
 pytestmark = pytest.mark.e2e
-__all__ = ["moshz_file"]
 
 SYSTEM_UTF8 = Path("/usr/lib/locale/C.utf8")
 MISSING = "xx_XX.UTF-8"

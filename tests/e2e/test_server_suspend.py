@@ -8,12 +8,11 @@ import time
 
 import pytest
 
-from tests.server.e2e_support import moshz_file, server_command, start_session
+from tests.server.e2e_support import server_command, start_session
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Tmux
 
 pytestmark = pytest.mark.e2e
-__all__ = ["moshz_file"]
 
 SUSPEND_SECONDS = 20
 

@@ -10,7 +10,6 @@ import pytest
 
 from tests.server.e2e_support import (
     ask,
-    moshz_file,
     server_command,
     start_session,
 )
@@ -19,7 +18,6 @@ from tests.tools.sshd import SshServer
 from tests.tools.tmux import Tmux
 
 pytestmark = pytest.mark.e2e
-__all__ = ["moshz_file"]
 
 
 def test_network_idle_timeout_ends_the_server(

@@ -2,46 +2,24 @@
 
 Real mosh (the Debian wrapper and mosh-client) logs in through the test sshd
 as the non-root test user and starts ``moshz --server`` from a freshly built
-one-file moshz (or the file named by $MOSHZ_FILE).
+one-file moshz (the `moshz_file` fixture of tests/tools/fixtures.py).
 """
 
 from __future__ import annotations
 
-import os
 import shlex
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Mapping
 
-import pytest
 
 from tests.tools.account import PROMPT
+from tests.tools.fixtures import moshz_file
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Pane, Tmux
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMPT_MARK = PROMPT.rstrip()
-
-
-@pytest.fixture(scope="session")
-def moshz_file(e2e_ready: None) -> Iterator[str]:
-    """Path of a one-file moshz the test user can run: $MOSHZ_FILE, or a fresh build."""
-    given = os.environ.get("MOSHZ_FILE")
-    if given:
-        yield given
-        return
-    with tempfile.TemporaryDirectory(prefix="moshz-e2e-build-") as directory:
-        os.chmod(directory, 0o755)
-        output = os.path.join(directory, "moshz")
-        subprocess.run(
-            [sys.executable, str(ROOT / "build.py"), "-o", output],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        yield output
+__all__ = ["moshz_file"]  # still imported from here by tests/robustness/conftest.py
 
 
 def mosh_argv(ssh_server: SshServer, server_command: str) -> list[str]:
@@ -82,4 +60,3 @@ def ask(pane: Pane, command: str, tag: str) -> str:
         if row.startswith(f"{tag}="):
             return row[len(tag) + 1 :].rstrip()
     raise AssertionError(f"no {tag}= row")
-

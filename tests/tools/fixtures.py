@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
 import pytest
 
 from tests.tools.relay import Relay
 
+ROOT = Path(__file__).resolve().parents[2]
 R = TypeVar("R", bound=Relay)
 RelayFactory = Callable[..., Relay]
 
@@ -36,3 +42,21 @@ def relay_factory() -> Iterator[RelayFactory]:
     `Relay`); every relay made is stopped after the test."""
     yield from relays_of(Relay)
 
+
+@pytest.fixture(scope="session")
+def moshz_file(e2e_ready: None) -> Iterator[str]:
+    """Path of a one-file moshz the test user can run: $MOSHZ_FILE, or a fresh build."""
+    given = os.environ.get("MOSHZ_FILE")
+    if given:
+        yield given
+        return
+    with tempfile.TemporaryDirectory(prefix="moshz-e2e-build-") as directory:
+        os.chmod(directory, 0o755)
+        output = os.path.join(directory, "moshz")
+        subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "-o", output],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        yield output
