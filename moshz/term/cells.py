@@ -36,3 +36,6 @@ class CellCache:
                 self._by_renditions.clear()
             table = self._by_renditions[renditions] = {}
         return table
+
+
+CELLS = CellCache()  # shared by every screen in the process

@@ -10,6 +10,9 @@ one operation share one generation (mosh inserts copies of one new row).
 
 from __future__ import annotations
 
+from typing import Optional, Tuple, Union
+
+from moshz.term.cells import CELLS
 from moshz.term.frame import BLANK_CELL, Cell, Renditions, Row, new_generation
 
 _blank_cells: dict[int, Cell] = {0: BLANK_CELL}
@@ -25,13 +28,24 @@ def blank_cell(background: int) -> Cell:
     return cell
 
 
-class Line:
-    """One editable row; ``row`` caches its snapshot until the next edit."""
+_MAX_NOTED = 256  # writes a row keeps unapplied, so that memory stays bounded
+Write = Tuple[int, int, Optional[str], Union[Renditions, int]]
+# (start, stop, one-column text or None for an erasure, its renditions or the erase background)
 
-    __slots__ = ("cells", "gen", "row", "wrap")
+
+class Line:
+    """One editable row; ``row`` caches its snapshot until the next edit.
+
+    Printed text and erasures are noted and only applied when the cells are
+    next read: output overwritten before anyone looks (most of a flood of
+    colourful, cursor-moving output) never becomes cells.
+    """
+
+    __slots__ = ("_cells", "_writes", "gen", "row", "wrap")
 
     def __init__(self, cells: list[Cell], wrap: bool, gen: int, row: Row | None) -> None:
-        self.cells = cells
+        self._cells = cells
+        self._writes: list[Write] = []
         self.wrap = wrap
         self.gen = gen
         self.row = row
@@ -41,12 +55,48 @@ class Line:
         """An editable copy of a snapshot row (which stays its cached snapshot)."""
         return cls(list(row.cells), row.wrap, row.gen, row)
 
+    @property
+    def cells(self) -> list[Cell]:
+        """The cells, with every noted write applied."""
+        if self._writes:
+            self._apply_writes()
+        return self._cells
+
+    def note(self, write: Write) -> None:
+        """Note a write, to be applied when the cells are next read (or once many are noted)."""
+        if len(self._writes) >= _MAX_NOTED:
+            self._apply_writes()
+        self._writes.append(write)
+
+    def _apply_writes(self) -> None:
+        writes, self._writes = self._writes, []
+        cells = self._cells
+        for start, stop, text, looks in _visible(writes) if len(writes) > 1 else writes:
+            if text is None:
+                cells[start:stop] = [blank_cell(looks)] * (stop - start)  # type: ignore[arg-type]
+            else:
+                cells[start:stop] = CELLS.cells(text, looks)  # type: ignore[arg-type]
+
     def snapshot(self) -> Row:
         """The row as an immutable value, the same object while unedited."""
         row = self.row
         if row is None:
             row = self.row = Row(tuple(self.cells), self.wrap, self.gen)
         return row
+
+
+def _visible(writes: list[Write]) -> list[Write]:
+    """The writes not wholly covered by later ones, in their order."""
+    covered = 0
+    kept = []
+    for write in reversed(writes):
+        start, stop = write[0], write[1]
+        columns = ((1 << (stop - start)) - 1) << start
+        if columns & ~covered:
+            kept.append(write)
+            covered |= columns
+    kept.reverse()
+    return kept
 
 
 def blank_lines(width: int, count: int, background: int) -> list[Line]:
@@ -86,7 +136,7 @@ class Grid:
         if start >= end:
             return
         line = self.lines[y]
-        line.cells[start:end] = [blank_cell(background)] * (end - start)
+        line.note((start, end, None, background))
         if end >= self.width:
             line.wrap = False
         line.row = None
@@ -99,11 +149,11 @@ class Grid:
             line.wrap = False
         line.row = None
 
-    def put_run(self, y: int, x: int, cells: list[Cell]) -> None:
-        """Replace cells from column ``x`` on (clearing the wrap flag when the last one is hit)."""
+    def write(self, y: int, x: int, text: str, renditions: Renditions) -> None:
+        """Print one-column ``text`` from column ``x`` on (clearing the wrap flag at the end)."""
         line = self.lines[y]
-        stop = x + len(cells)
-        line.cells[x:stop] = cells
+        stop = x + len(text)
+        line.note((x, stop, text, renditions))
         if stop == self.width:
             line.wrap = False
         line.row = None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from moshz.term.cells import CellCache
 from moshz.term.frame import DEFAULT_RENDITIONS, Cell, Renditions
 from moshz.term.grid import Grid, blank_cell
 from moshz.term.wcwidth import wcwidth
@@ -49,7 +48,6 @@ class Screen:
         self.title_initialized = False
         self.clipboard = ""
         self.replies: list[str] = []
-        self._cell_cache = CellCache()
         self._reset_drawing_state()
 
     def _reset_drawing_state(self) -> None:
@@ -193,17 +191,16 @@ class Screen:
         for line in block.rsplit("\n", kept + 1)[-kept - 1 : -1]:
             text = line.rstrip("\r")
             if text:
-                self.grid.put_run(row, 0, self._cell_cache.cells(text, self.renditions))
+                self.grid.write(row, 0, text, self.renditions)
             row += 1
         self.cursor_row = top + min(start + count, height - 1)
         self.combining = (self.cursor_row, 0)
 
     def _print_narrow(self, text: str) -> None:
         """Width-1 characters, a row's worth at a time (same result as one by one)."""
-        cells = self._cell_cache.cells(text, self.renditions)
         width, col, end = self.width, self.cursor_col, len(text)
         if col + end <= width and not self.will_wrap:  # the usual case: it fits as it is
-            self.grid.put_run(self.cursor_row, col, cells)
+            self.grid.write(self.cursor_row, col, text, self.renditions)
             self.combining = (self.cursor_row, col + end - 1)
             self.will_wrap = col + end == width
             self.cursor_col = min(col + end, width - 1)
@@ -216,7 +213,7 @@ class Screen:
             if col == width - 1 and not self.auto_wrap:
                 start = end - 1
             stop = min(col + end - start, width)
-            self.grid.put_run(self.cursor_row, col, cells[start : start + stop - col])
+            self.grid.write(self.cursor_row, col, text[start : start + stop - col], self.renditions)
             start += stop - col
             self.combining = (self.cursor_row, stop - 1)
             self.will_wrap = stop >= width
