@@ -7,6 +7,7 @@ import pytest
 from tests.server.e2e_support import (
     PROMPT_MARK,
     ask,
+    server_pid,
     server_command,
     start_session,
 )
@@ -35,7 +36,7 @@ def test_output_appears_and_exit_ends_both_sides(
 ) -> None:
     pane = start_session(tmux, ssh_server, server_command(moshz_file))
     assert pane.rows()[1].startswith(PROMPT_MARK), pane.dump()  # as mosh: the prompt on row 2
-    server = int(ask(pane, "echo SRV=$PPID", "SRV"))
+    server = server_pid(pane)
     shell = int(ask(pane, "echo SH=$$", "SH"))
     assert ask(pane, "echo TERM=$TERM", "TERM") == "xterm-256color"
     pane.line("echo hello-from-moshz")
@@ -90,7 +91,7 @@ def test_sigterm_ends_the_session_cleanly(
     ssh_server: SshServer, tmux: Tmux, moshz_file: str
 ) -> None:
     pane = start_session(tmux, ssh_server, server_command(moshz_file))
-    server = int(ask(pane, "echo SRV=$PPID", "SRV"))
+    server = server_pid(pane)
     ssh_server.ssh(f"kill -TERM {server}")
     assert pane.wait_exit() == 0
     wait_gone(server)

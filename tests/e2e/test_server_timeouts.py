@@ -10,6 +10,7 @@ import pytest
 
 from tests.server.e2e_support import (
     ask,
+    server_pid,
     server_command,
     start_session,
 )
@@ -25,7 +26,7 @@ def test_network_idle_timeout_ends_the_server(
 ) -> None:
     command = server_command(moshz_file, {"MOSH_SERVER_NETWORK_TMOUT": "2"})
     pane = start_session(tmux, ssh_server, command)
-    server = int(ask(pane, "echo SRV=$PPID", "SRV"))
+    server = server_pid(pane)
     client = pane.pid()
     os.kill(client, signal.SIGSTOP)
     try:
@@ -40,7 +41,7 @@ def test_sigusr1_spares_an_active_session_with_a_signal_timeout(
 ) -> None:
     command = server_command(moshz_file, {"MOSH_SERVER_SIGNAL_TMOUT": "3600"})
     pane = start_session(tmux, ssh_server, command)
-    server = int(ask(pane, "echo SRV=$PPID", "SRV"))
+    server = server_pid(pane)
     ssh_server.ssh(f"kill -USR1 {server}")
     assert ask(pane, "echo ALIVE=$((2+3))", "ALIVE") == "5"
     assert not process_gone(server)

@@ -60,3 +60,8 @@ def ask(pane: Pane, command: str, tag: str) -> str:
         if row.startswith(f"{tag}="):
             return row[len(tag) + 1 :].rstrip()
     raise AssertionError(f"no {tag}= row")
+
+
+def server_pid(pane: Pane) -> int:
+    """The pid of the server of a session: the parent of the shell in the pane."""
+    return int(ask(pane, "echo SRV=$PPID", "SRV"))
