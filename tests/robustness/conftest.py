@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from tests.e2e.conftest import e2e_ready, ssh_server, tmux
 from tests.faults.fixtures import local_servers
-from tests.server.e2e_support import moshz_file
+from tests.tools.fixtures import moshz_file
 
 __all__ = ["e2e_ready", "local_servers", "moshz_file", "ssh_server", "tmux"]

@@ -11,15 +11,12 @@ import shlex
 from pathlib import Path
 from typing import Mapping
 
-
 from tests.tools.account import PROMPT
-from tests.tools.fixtures import moshz_file
 from tests.tools.sshd import SshServer
 from tests.tools.tmux import Pane, Tmux
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMPT_MARK = PROMPT.rstrip()
-__all__ = ["moshz_file"]  # still imported from here by tests/robustness/conftest.py
 
 
 def mosh_argv(ssh_server: SshServer, server_command: str) -> list[str]:
