@@ -67,6 +67,7 @@ class Line:
         if len(self._writes) >= _MAX_NOTED:
             self._apply_writes()
         self._writes.append(write)
+        self.row = None
 
     def _apply_writes(self) -> None:
         writes, self._writes = self._writes, []
@@ -139,7 +140,6 @@ class Grid:
         line.note((start, end, None, background))
         if end >= self.width:
             line.wrap = False
-        line.row = None
 
     def put(self, y: int, x: int, cell: Cell) -> None:
         """Replace one cell (clearing the wrap flag when it is the last one)."""
@@ -156,7 +156,6 @@ class Grid:
         line.note((x, stop, text, renditions))
         if stop == self.width:
             line.wrap = False
-        line.row = None
 
     def amend(self, y: int, x: int, cell: Cell) -> None:
         """Replace one cell keeping the wrap flag (adding a combining character)."""

@@ -137,19 +137,25 @@ class Screen:
 
     def draw(self, text: str) -> None:
         """Print a run of printable characters."""
-        if text.isascii() and text.isprintable() and not self.insert_mode:
-            self._print_narrow(text)
+        if text.isascii() and text.isprintable():
+            self.draw_narrow(text)
             return
         for run in _RUNS.findall(text):
-            if run[0] <= "~" and not self.insert_mode:
-                self._print_narrow(run)
+            if run[0] <= "~":
+                self.draw_narrow(run)
             else:
                 for char in run:
                     self._print_char(char)
 
     def draw_narrow(self, text: str) -> None:
         """Print a run of characters one column wide (see ``wcwidth.narrow_class``)."""
-        if self.insert_mode:
+        col = self.cursor_col
+        stop = col + len(text)
+        if stop < self.width and not self.will_wrap and not self.insert_mode:  # the usual case
+            self.grid.lines[self.cursor_row].note((col, stop, text, self.renditions))
+            self.combining = (self.cursor_row, stop - 1)
+            self.cursor_col = stop
+        elif self.insert_mode:
             for char in text:
                 self._print_char(char)
         else:
@@ -198,13 +204,7 @@ class Screen:
 
     def _print_narrow(self, text: str) -> None:
         """Width-1 characters, a row's worth at a time (same result as one by one)."""
-        width, col, end = self.width, self.cursor_col, len(text)
-        if col + end <= width and not self.will_wrap:  # the usual case: it fits as it is
-            self.grid.write(self.cursor_row, col, text, self.renditions)
-            self.combining = (self.cursor_row, col + end - 1)
-            self.will_wrap = col + end == width
-            self.cursor_col = min(col + end, width - 1)
-            return
+        width, end = self.width, len(text)
         start = 0
         while start < end:
             if self.will_wrap and self.auto_wrap:
