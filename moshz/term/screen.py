@@ -73,7 +73,8 @@ class Screen:
         self.mouse_alternate_scroll = False
         self.mouse_encoding = 0
 
-    # Cursor movement (mosh's DrawState::move_row / move_col).
+    # Cursor movement (mosh's DrawState::move_row / move_col). The cursor is always on the
+    # screen (inside the scrolling region in origin mode), so moves clamp only what they change.
 
     def _snap(self) -> None:
         if self.origin_mode:
@@ -93,37 +94,30 @@ class Screen:
 
     def move_row(self, n: int, relative: bool = False) -> None:
         """Move to row ``n`` (origin-relative) or by ``n`` rows, clamped."""
-        if relative:
-            self.cursor_row += n
+        if self.origin_mode:
+            top, bottom = self.top, self.bottom
         else:
-            self.cursor_row = n + (self.top if self.origin_mode else 0)
-        self._snap()
-        self.combining = (self.cursor_row, self.cursor_col)
+            top, bottom = 0, self.height - 1
+        row = self.cursor_row + n if relative else n + top
+        self.cursor_row = row = top if row < top else bottom if row > bottom else row
+        self.combining = (row, self.cursor_col)
         self.will_wrap = False
 
-    def move_col(self, n: int, relative: bool = False, implicit: bool = False) -> None:
-        """Move to column ``n`` or by ``n``; ``implicit`` is the advance after printing."""
-        if implicit:
-            self.combining = (self.cursor_row, self.cursor_col)
-        self.cursor_col = self.cursor_col + n if relative else n
-        if implicit:
-            self.will_wrap = self.cursor_col >= self.width
-        self._snap()
-        if not implicit:
-            self.combining = (self.cursor_row, self.cursor_col)
-            self.will_wrap = False
+    def move_col(self, n: int, relative: bool = False) -> None:
+        """Move to column ``n`` or by ``n`` columns, clamped."""
+        col = self.cursor_col + n if relative else n
+        last = self.width - 1
+        self.cursor_col = col = 0 if col < 0 else last if col > last else col
+        self.combining = (self.cursor_row, col)
+        self.will_wrap = False
 
-    def _autoscroll(self, n: int) -> None:
-        row = self.cursor_row
-        target = row + n
-        if self.top <= row <= self.bottom:
-            if target > self.bottom:
-                self.scroll(target - self.bottom)
-                target = self.bottom
-            elif target < self.top:
-                self.scroll(target - self.top)
-                target = self.top
-        self.move_row(target - row, True)
+    def _advance(self, n: int) -> None:
+        """The move after printing ``n`` columns: past the last one, a pending wrap instead."""
+        col = self.cursor_col
+        self.combining = (self.cursor_row, col)
+        col += n
+        self.will_wrap = col >= self.width
+        self.cursor_col = min(col, self.width - 1)
 
     def scroll(self, n: int) -> None:
         """Scroll the region up by ``n`` rows (down if negative); the cursor stays."""
@@ -181,8 +175,8 @@ class Screen:
         text = line.rstrip("\r")
         if text:
             self.draw_narrow(text)
-        self.move_col(0)
-        self._autoscroll(1)
+        self.carriage_return()
+        self.linefeed()
 
     def _print_lines_scrolling(self, block: str) -> None:
         """``print_lines`` from column 0 inside the region, not inserting: scroll once, write the survivors."""
@@ -221,8 +215,8 @@ class Screen:
 
     def _wrap_line(self) -> None:
         self.grid.set_wrap(self.cursor_row, True)
-        self.move_col(0)
-        self._autoscroll(1)
+        self.carriage_return()
+        self.linefeed()
 
     def _print_char(self, char: str) -> None:
         code = ord(char)
@@ -239,15 +233,15 @@ class Screen:
         elif self.auto_wrap and width == 2 and self.cursor_col == self.width - 1:
             self.grid.put(self.cursor_row, self.cursor_col, blank_cell(bg))
             self.grid.set_wrap(self.cursor_row, False)
-            self.move_col(0)
-            self._autoscroll(1)
+            self.carriage_return()
+            self.linefeed()
         row, col = self.cursor_row, self.cursor_col
         if self.insert_mode:
             self.grid.insert_cells(row, col, width, bg)
         self.grid.put(row, col, Cell(char, self.renditions, width == 2))
         if width == 2 and col + 1 < self.width:
             self.grid.put(row, col + 1, blank_cell(bg))
-        self.move_col(width, True, True)
+        self._advance(width)
 
     def _combine(self, char: str) -> None:
         row, col = self.combining
@@ -256,7 +250,7 @@ class Screen:
         cell = self.grid.lines[row].cells[col]
         if not cell.contents:
             cell = cell._replace(contents=char, fallback=True)
-            self.move_col(1, True, True)
+            self._advance(1)
         elif len(cell.contents.encode("utf-8", "surrogatepass")) < _MAX_CONTENTS_BYTES:
             cell = cell._replace(contents=cell.contents + char)
         self.grid.amend(row, col, cell)
@@ -277,16 +271,24 @@ class Screen:
 
     def linefeed(self) -> None:
         """LF, VT, FF, IND: down one row, scrolling at the region bottom."""
-        self._autoscroll(1)
+        row = self.cursor_row
+        if row == self.bottom:
+            self.scroll(1)
+        elif row < self.height - 1:
+            self.cursor_row = row = row + 1
+        self.combining = (row, self.cursor_col)
+        self.will_wrap = False
 
     def carriage_return(self) -> None:
         """CR: column 0."""
-        self.move_col(0)
+        self.cursor_col = 0
+        self.combining = (self.cursor_row, 0)
+        self.will_wrap = False
 
     def next_line(self) -> None:
         """NEL: column 0 and line feed."""
-        self.move_col(0)
-        self._autoscroll(1)
+        self.carriage_return()
+        self.linefeed()
 
     def set_tab_stop(self) -> None:
         """HTS: a tab stop at the cursor column."""
@@ -294,7 +296,13 @@ class Screen:
 
     def reverse_index(self) -> None:
         """RI: up one row, scrolling down at the region top."""
-        self._autoscroll(-1)
+        row = self.cursor_row
+        if row == self.top:
+            self.scroll(-1)
+        elif row > 0:
+            self.cursor_row = row = row - 1
+        self.combining = (row, self.cursor_col)
+        self.will_wrap = False
 
     def save_cursor(self) -> None:
         """DECSC."""
