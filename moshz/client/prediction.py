@@ -29,7 +29,7 @@ GLITCH_FLAG_THRESHOLD = 5000
 TIMING_WAKEUP = 50
 
 # Outcomes of judging one prediction against the server's frame.
-INACTIVE, PENDING, CORRECT, CORRECT_NO_CREDIT, INCORRECT = range(5)
+PENDING, CORRECT, CORRECT_NO_CREDIT, INCORRECT = range(4)
 
 _BLANKS = ("", " ", "\u00a0")
 _CR, _DEL, _RIGHT, _LEFT = 0x0D, 0x7F, ord("C"), ord("D")
@@ -116,12 +116,8 @@ class _CellPrediction(_Prediction):
         self.expire(frame_num, now)
         self.originals.append(original)
 
-    def judge(self, frame: Frame, row: int, col: int, late_ack: int) -> int:
-        """How this prediction compares with the cell at (row, col) of ``frame``."""
-        if not self.active:
-            return INACTIVE
-        if late_ack < self.expiration_frame:
-            return PENDING
+    def judge(self, frame: Frame, row: int, col: int) -> int:
+        """How this active, late-acked prediction compares with the cell at (row, col)."""
         if self.unknown or _looks_blank(self.replacement):
             return CORRECT_NO_CREDIT
         if not _same_contents(frame.cell(row, col), self.replacement):
@@ -132,12 +128,14 @@ class _CellPrediction(_Prediction):
 
     def overlay(self, actual: Cell, flag: bool, last_column: bool) -> Cell:
         """What to show instead of ``actual`` (the caller has checked it is visible)."""
-        flag = flag and not (_looks_blank(self.replacement) and _looks_blank(actual))
+        replacement = self.replacement
+        if flag and replacement.contents in _BLANKS and actual.contents in _BLANKS:
+            flag = False
         if self.unknown:
             return _underlined(actual) if flag and not last_column else actual
-        if actual == self.replacement:
+        if actual == replacement:
             return actual
-        return _underlined(self.replacement) if flag else self.replacement
+        return _underlined(replacement) if flag else replacement
 
 
 class PredictionEngine:
@@ -161,6 +159,7 @@ class PredictionEngine:
         self._size = (0, 0)
         self._cursors: list[_CursorPrediction] = []
         self._rows: dict[int, list[_CellPrediction]] = {}
+        self._live: set[int] = set()  # rows that may hold active cells (the others are skipped)
         self._keys = KeyParser()
 
     # -- inputs ---------------------------------------------------------------
@@ -189,6 +188,7 @@ class PredictionEngine:
         """Drop every prediction (resize, paste, or a wrong guess)."""
         self._cursors = []
         self._rows = {}
+        self._live = set()
         self._become_tentative()
 
     # -- judging --------------------------------------------------------------
@@ -205,7 +205,8 @@ class PredictionEngine:
         for row_num in list(self._rows):
             if row_num >= frame.height:
                 del self._rows[row_num]
-            elif not self._cull_row(row_num, frame, now):
+                self._live.discard(row_num)
+            elif row_num in self._live and not self._cull_row(row_num, frame, now):
                 return
         self._cull_cursors(frame)
 
@@ -225,8 +226,17 @@ class PredictionEngine:
         """Judge one row's cells; False if that reset the whole engine."""
         cells = self._rows[row_num]
         late_ack = self.local_frame_late_acked
+        live = False
         for col, cell in enumerate(cells):
-            verdict = cell.judge(frame, row_num, col, late_ack)
+            if not cell.active:
+                continue
+            if late_ack < cell.expiration_frame:  # pending: only its age matters
+                age = now - cell.made_at
+                if age >= GLITCH_THRESHOLD:
+                    self._note_pending(age)
+                live = True
+                continue
+            verdict = cell.judge(frame, row_num, col)
             if verdict == INCORRECT:
                 if self.mode == EXPERIMENTAL:
                     cell.reset()
@@ -239,8 +249,9 @@ class PredictionEngine:
                 self._confirm(cells, col, frame.cell(row_num, col).renditions, now)
             elif verdict == CORRECT_NO_CREDIT:
                 cell.reset()
-            elif verdict == PENDING:
-                self._note_pending(now - cell.made_at)
+            live = live or cell.active
+        if not live:
+            self._live.discard(row_num)
         return True
 
     def _confirm(self, cells: list[_CellPrediction], col: int, looks: Renditions, now: int) -> None:
@@ -257,6 +268,7 @@ class PredictionEngine:
         cell.reset()
 
     def _note_pending(self, age: int) -> None:
+        """A prediction still unconfirmed after ``age`` ms shows the link is glitchy."""
         if age >= GLITCH_FLAG_THRESHOLD:
             self.glitch_trigger = GLITCH_REPAIR_COUNT * 2
         elif age >= GLITCH_THRESHOLD and self.glitch_trigger < GLITCH_REPAIR_COUNT:
@@ -275,8 +287,8 @@ class PredictionEngine:
         """Drop the predictions of ``epoch`` and later; re-anchor on the real cursor."""
         self._cursors = [c for c in self._cursors if c.epoch < epoch]
         self._new_cursor(frame.cursor_row, frame.cursor_col)
-        for cells in self._rows.values():
-            for cell in cells:
+        for row_num in self._live:
+            for cell in self._rows[row_num]:
                 if cell.epoch >= epoch:
                     cell.reset()
         self._become_tentative()
@@ -316,6 +328,7 @@ class PredictionEngine:
         cells = self._rows.get(row)
         if cells is None:
             cells = self._rows[row] = [_CellPrediction() for _ in range(width)]
+        self._live.add(row)
         return cells
 
     def _start(self, cell: _CellPrediction, frame: Frame, row: int, col: int, now: int) -> None:
@@ -421,7 +434,8 @@ class PredictionEngine:
         """True while any prediction waits to be judged."""
         if self._cursors:
             return True
-        return any(cell.active for cells in self._rows.values() for cell in cells)
+        rows = self._rows
+        return any(cell.active for row_num in self._live for cell in rows[row_num])
 
     def showing(self) -> bool:
         """Whether predictions are displayed now (mode and link-quality triggers)."""
@@ -439,25 +453,36 @@ class PredictionEngine:
 
     def apply(self, frame: Frame) -> Frame:
         """``frame`` with the visible predictions drawn in (underlined if flagging)."""
-        if not self.showing():
+        if not self.showing() or not (self._live or self._cursors):
             return frame
-        rows = list(frame.rows)
-        for row_num, cells in self._rows.items():
-            rows[row_num] = self._overlay_row(rows[row_num], cells, frame.width)
+        rows = frame.rows
+        changed: dict[int, Row] = {}
+        for row_num in self._live:
+            row = self._overlay_row(rows[row_num], self._rows[row_num], frame.width)
+            if row is not rows[row_num]:
+                changed[row_num] = row
         cursor = (frame.cursor_row, frame.cursor_col)
         for prediction in self._cursors:
             if not prediction.tentative(self.confirmed_epoch):
                 cursor = (prediction.row, prediction.col)
-        changed = any(new is not old for new, old in zip(rows, frame.rows))
         if not changed and cursor == (frame.cursor_row, frame.cursor_col):
             return frame
-        return frame.with_changes(rows=tuple(rows), cursor_row=cursor[0], cursor_col=cursor[1])
+        if changed:
+            rows = tuple(changed.get(num, row) for num, row in enumerate(rows))
+        return frame.with_changes(rows=rows, cursor_row=cursor[0], cursor_col=cursor[1])
 
     def _overlay_row(self, row: Row, cells: list[_CellPrediction], width: int) -> Row:
-        shown = list(row.cells)
+        """``row`` with its visible predictions drawn in (the same object if none shows)."""
+        confirmed, flag, last = self.confirmed_epoch, self.flagging, width - 1
+        actual = row.cells
+        shown: list[Cell] | None = None
         for col, cell in enumerate(cells):
-            if cell.active and not cell.tentative(self.confirmed_epoch):
-                shown[col] = cell.overlay(shown[col], self.flagging, col == width - 1)
-        if all(new is old for new, old in zip(shown, row.cells)):
-            return row
-        return Row(tuple(shown), row.wrap, row.gen)
+            if cell.active and cell.epoch <= confirmed:
+                if not cell.unknown and cell.replacement == actual[col]:
+                    continue  # shown as it is (the common case: a shifted blank)
+                new = cell.overlay(actual[col], flag, col == last)
+                if new is not actual[col]:
+                    if shown is None:
+                        shown = list(actual)
+                    shown[col] = new
+        return row if shown is None else Row(tuple(shown), row.wrap, row.gen)

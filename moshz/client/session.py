@@ -103,6 +103,7 @@ class ClientSession:
         self.predictor = PredictionEngine(config.predict, config.predict_overwrite)
         self.title_prefix = config.title_prefix
         self.displayed = Frame.blank(width, height)
+        self._titled: tuple[Frame, str, Frame] | None = None  # server frame, prefix, result
         self.repaint_requested = False
         self.suspend_requested = False
         self.finished = False
@@ -131,11 +132,19 @@ class ClientSession:
         return data
 
     def _overlaid(self, now: int) -> Frame:
-        frame = self.transport.remote_state.frame
+        """The server frame with the overlays (the title first: it touches no cell or cursor)."""
+        frame = self._with_title(self.transport.remote_state.frame)
         self.predictor.cull(frame, now)
         frame = self.predictor.apply(frame)
-        frame = self.bar.apply(frame, now)
-        return apply_title_prefix(frame, self.title_prefix)
+        return self.bar.apply(frame, now)
+
+    def _with_title(self, frame: Frame) -> Frame:
+        """The title-prefixed ``frame``, built once per server frame (the loop renders often)."""
+        titled = self._titled
+        if titled is None or titled[0] is not frame or titled[1] != self.title_prefix:
+            titled = (frame, self.title_prefix, apply_title_prefix(frame, self.title_prefix))
+            self._titled = titled
+        return titled[2]
 
     def close_bytes(self, now: int) -> bytes:
         """The last frame without bar or title prefix, then the terminal restore sequence."""
