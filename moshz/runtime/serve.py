@@ -43,6 +43,7 @@ class ServerDriver:
         self._pending = b""
         self._reading = True
         self._size: tuple[int, int] | None = None
+        self._utmp_ip: str | None = None
 
     def run(self) -> None:
         """Serve until the session is finished, then restore the signal handlers."""
@@ -114,9 +115,12 @@ class ServerDriver:
             self.loop.remove_reader(self.pty.fd)
 
     def _update_utmp(self) -> None:
+        """Relabel the utmp entry when the client attaches, moves or detaches."""
         ip = self.session.client_ip
-        label = Utmp.detached_label() if ip is None else Utmp.attached_label(ip)
-        self.utmp.set_label(label)
+        if ip == self._utmp_ip:
+            return
+        self._utmp_ip = ip
+        self.utmp.set_label(Utmp.detached_label() if ip is None else Utmp.attached_label(ip))
 
 
 def read_batch(pty: PtyProcess) -> tuple[bytes, bool]:

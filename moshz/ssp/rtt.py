@@ -31,6 +31,7 @@ class RttEstimator:
         self.srtt = INITIAL_SRTT
         self.rttvar = INITIAL_RTTVAR
         self.has_sample = False
+        self._derive()
 
     def sample(self, rtt_ms: int) -> bool:
         """Fold one measured round trip in; returns False if it was ignored as too large."""
@@ -44,14 +45,22 @@ class RttEstimator:
         else:
             self.rttvar = (1 - _BETA) * self.rttvar + _BETA * abs(self.srtt - sample)
             self.srtt = (1 - _ALPHA) * self.srtt + _ALPHA * sample
+        self._derive()
         return True
+
+    def _derive(self) -> None:
+        """Compute the timers once per sample (the sender reads them several times a tick)."""
+        self._rto = _clamp(math.ceil(self.srtt + 4 * self.rttvar), MIN_RTO, MAX_RTO)
+        self._send_interval = _clamp(
+            math.ceil(self.srtt / 2), SEND_INTERVAL_MIN, SEND_INTERVAL_MAX
+        )
 
     @property
     def rto(self) -> int:
         """Retransmission timeout in ms: ceil(SRTT + 4 RTTVAR) within [50, 1000]."""
-        return _clamp(math.ceil(self.srtt + 4 * self.rttvar), MIN_RTO, MAX_RTO)
+        return self._rto
 
     @property
     def send_interval(self) -> int:
         """Minimum spacing of frames in ms: ceil(SRTT / 2) within [20, 250]."""
-        return _clamp(math.ceil(self.srtt / 2), SEND_INTERVAL_MIN, SEND_INTERVAL_MAX)
+        return self._send_interval

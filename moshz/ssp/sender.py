@@ -52,6 +52,7 @@ class Sender(Generic[S]):
         self.next_ack_time = now
         self.next_send_time = now
         self._mindelay_clock: int | None = None
+        self._rationalized: tuple[S, S] | None = None  # (known prefix, current) last time
         self.pending_data_ack = False
         self.ack_num = 0
         self.last_heard: int | None = None
@@ -120,16 +121,16 @@ class Sender(Generic[S]):
     def _send_deadline(self, now: int) -> int:
         last = self.sent[-1]
         paced = last.time + self._rtt.send_interval
-        if self.current != last.state:
+        if _differ(self.current, last.state):
             if self._mindelay_clock is None:
                 self._mindelay_clock = now
             return max(self._mindelay_clock + self.send_mindelay, paced)
         heard = self.last_heard is not None and self.last_heard + ACTIVE_RETRY_TIMEOUT > now
-        if heard and self.current != self._assumed.state:
+        if heard and _differ(self.current, self._assumed.state):
             if self._mindelay_clock is None:
                 return paced
             return max(paced, self._mindelay_clock + self.send_mindelay)
-        if heard and self.current != self.sent[0].state:
+        if heard and _differ(self.current, self.sent[0].state):
             return last.time + self._rtt.rto + ACK_DELAY
         return NEVER
 
@@ -142,10 +143,18 @@ class Sender(Generic[S]):
             self._assumed = sent
 
     def _rationalize(self) -> None:
+        """Drop the acknowledged prefix from every state (subtracting it again changes nothing,
+        so only a new prefix or a new current state needs the work)."""
         known = self.sent[0].state
+        done = self._rationalized
+        if done is None or done[0] is not known:
+            for sent in self.sent:
+                sent.state = sent.state.subtract(known)
+            known = self.sent[0].state
+        elif done[1] is self.current:
+            return
         self.current = self.current.subtract(known)
-        for sent in self.sent:
-            sent.state = sent.state.subtract(known)
+        self._rationalized = (known, self.current)
 
     def deadline(self) -> int:
         """The earliest of the ack and send deadlines (valid after calculate_timers)."""
@@ -158,7 +167,9 @@ class Sender(Generic[S]):
         self.calculate_timers(now)
         if now < self.next_ack_time and now < self.next_send_time:
             return None
-        diff = self._prospective_resend(self.current.diff_from(self._assumed.state))
+        assumed = self._assumed.state
+        diff = self.current.diff_from(assumed) if _differ(self.current, assumed) else b""
+        diff = self._prospective_resend(diff)
         if diff:
             if now >= self.next_send_time or now >= self.next_ack_time:
                 self._mindelay_clock = None
@@ -186,7 +197,7 @@ class Sender(Generic[S]):
 
     def _send_diff(self, diff: bytes, now: int) -> Instruction:
         last = self.sent[-1]
-        new_num = last.num if self.current == last.state else last.num + 1
+        new_num = last.num + 1 if _differ(self.current, last.state) else last.num
         if self.shutdown_in_progress:
             new_num = SHUTDOWN_NUM
         if new_num == last.num:
@@ -231,3 +242,8 @@ class Sender(Generic[S]):
     def _chaff(self) -> bytes:
         length = self._rand(1)[0] % (CHAFF_MAX + 1)
         return self._rand(length) if length else b""
+
+
+def _differ(a: S, b: S) -> bool:
+    """``a != b``, answered at once for the same object (an idle sender compares often)."""
+    return a is not b and a != b
