@@ -51,9 +51,7 @@ class RttEstimator:
     def _derive(self) -> None:
         """Compute the timers once per sample (the sender reads them several times a tick)."""
         self._rto = _clamp(math.ceil(self.srtt + 4 * self.rttvar), MIN_RTO, MAX_RTO)
-        self._send_interval = _clamp(
-            math.ceil(self.srtt / 2), SEND_INTERVAL_MIN, SEND_INTERVAL_MAX
-        )
+        self._send_interval = _clamp(math.ceil(self.srtt / 2), SEND_INTERVAL_MIN, SEND_INTERVAL_MAX)
 
     @property
     def rto(self) -> int:
