@@ -1,9 +1,10 @@
 """mosh's VT500-style parser, run on pyte's byte stream (PROTOCOL.md 8.3).
 
-pyte's ``ByteStream`` decodes incrementally (with ``Utf8Decoder``, mosh's
-U+FFFD rules; split sequences wait for their next bytes) and hands whole runs
-of ground-state text straight to ``Machine.draw``. Everything else goes through
-``Machine``, which replaces pyte's own state machine because mosh's rules
+The stream (a pyte ``ByteStream``) decodes incrementally (with ``Utf8Decoder``,
+mosh's U+FFFD rules; split sequences wait for their next bytes). In the ground
+state ``Machine.run`` takes tokens (text, controls, whole CSI and escape
+sequences) as long as they follow each other; everything else goes one code
+point at a time through ``Machine``, which replaces pyte's state machine because mosh's rules
 differ in ways that change the screen: C1 controls, private markers and
 intermediates in the dispatch key, ``:`` making a CSI void, OSC ends, DCS and
 string swallowing, and which functions keep the pending wrap.
@@ -29,15 +30,9 @@ _STRING_STARTS = frozenset([0x90, 0x98, 0x9E, 0x9F])
 _MAX_INTERMEDIATES = 8
 _MAX_OSC = 16384
 
-# Ground-state pre-scan: pyte hands whole runs of these to ``Machine.draw``,
-# which must give exactly what feeding them one by one through ``step`` gives.
-_PRINTABLE = "\x20-\x7e\xa0-\U0010ffff"
+# The ground state's tokens, numbered by the group that ends each (``match.lastindex``).
+# Taking one must give exactly what feeding its code points one by one through ``step`` gives.
 _CONTROLS = "\x00-\x17\x19\x1c-\x1f"  # C0 controls executed in the ground state
-_CSI_SHAPE = "\x1b\\[[<-?]?[0-9;]*[ -/]*[@-~]"
-_ESC_SHAPE = "\x1b(?:[ -/]+[0-~]|[0-OQ-WYZ\\\\`-~])"
-_GROUND_RUN = re.compile(f"(?:[{_PRINTABLE}{_CONTROLS}]+|{_CSI_SHAPE}|{_ESC_SHAPE})+")
-
-# The tokens of a ground run, numbered by the group that ends each (``match.lastindex``).
 _NARROW = narrow_class()  # characters one column wide
 _LINES, _SGR_TEXT, _NARROW_TEXT, _CSI = 1, 3, 4, 6
 _CONTROL, _TEXT, _CSI_PRIVATE, _ESC = 7, 8, 12, 14
@@ -49,7 +44,7 @@ _TOKENS = (
     f"|([{_CONTROLS}])"  # 7: a C0 control
     "|([\xa0-\U0010ffff]+)"  # 8: other printable text
     "|\x1b\\[([<-?]?)([0-9;]*)([ -/]*)([@-~])"  # 9-12: CSI with marker or intermediates
-    "|\x1b([ -/]*)([0-~])"  # 13, 14: an escape sequence
+    "|\x1b([ -/]*)((?<=[ -/])[0-~]|[0-OQ-WYZ\\\\`-~])"  # 13, 14: an escape sequence (not a string's start)
 )
 
 
@@ -81,10 +76,15 @@ class Machine:
             "#8": screen.alignment_test,
         }
 
-    def draw(self, text: str) -> None:
-        """A ground-state run of text, C0 controls and whole CSI/ESC sequences (pyte's hand-off)."""
+    def run(self, text: str, start: int) -> int:
+        """Take ground-state tokens from ``text[start:]`` while they follow each other; where they stop.
+
+        ``scanner(...).match`` (what ``re.Scanner`` uses) matches token after token
+        without searching ahead, and stops at the first position no token fits.
+        """
         screen = self.screen
-        for match in _tokens(screen.width).finditer(text):
+        match = None
+        for match in iter(_tokens(screen.width).scanner(text, start).match, None):
             kind = match.lastindex
             if kind == _SGR_TEXT:
                 params, printed = match.group(2, 3)
@@ -105,6 +105,7 @@ class Machine:
             else:
                 self.intermediates = match.group(13)[:_MAX_INTERMEDIATES]
                 self._esc_dispatch(match.group(14))
+        return start if match is None else match.end()
 
     def _csi_private(self, marker: str, params: str, intermediates: str, final: str) -> None:
         self.params = params[:MAX_PARAM_CHARS]
@@ -284,14 +285,36 @@ def _control_table(screen: Screen) -> dict[str, Callable[[], None]]:
 
 
 class MoshStream(pyte.ByteStream):
-    """pyte's incremental UTF-8 byte stream with mosh's parser behind it."""
+    """pyte's byte stream with mosh's UTF-8 decoding and parser behind it.
 
-    _text_pattern = _GROUND_RUN
+    pyte's loop is kept (its parser generator steps ``Machine`` outside the
+    ground state) but, in the ground state, ``Machine.run`` takes over instead
+    of pyte's pre-scan and ``draw``: the tokens are found only once.
+    """
 
     def __init__(self, screen: Screen) -> None:
         self.machine = Machine(screen)
         super().__init__(self.machine, strict=False)
         self.utf8_decoder = Utf8Decoder()  # type: ignore[assignment]
+
+    def feed(self, data: bytes) -> None:  # type: ignore[override]
+        """Decode ``data`` and run it through the parser."""
+        text = self.utf8_decoder.decode(data)
+        send = self._send_to_parser
+        in_ground = self._taking_plain_text
+        offset, end = 0, len(text)
+        while offset < end:
+            if in_ground:
+                offset = self.run(text, offset)
+                if offset == end:
+                    break
+            in_ground = send(text[offset])
+            offset += 1
+        self._taking_plain_text = in_ground
+
+    def run(self, text: str, start: int) -> int:
+        """The ground-state fast path from ``start``; where it stops."""
+        return self.machine.run(text, start)
 
     def _parser_fsm(self) -> Generator[bool | None, str, None]:
         step = self.machine.step

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from moshz.term.emulator import Emulator
 from moshz.term.frame import Frame, Row
 from moshz.term.screen import Screen
@@ -11,9 +9,10 @@ from moshz.term.vtparser import MoshStream
 
 
 class _OneByOneStream(MoshStream):
-    """Every code point through the state machine: no pre-scan, no run hand-off."""
+    """Every code point through the state machine: no token runs."""
 
-    _text_pattern = re.compile("(?!)")
+    def run(self, text: str, start: int) -> int:
+        return start
 
 
 class _CharByCharScreen(Screen):
