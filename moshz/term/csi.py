@@ -2,15 +2,18 @@
 
 A key is the collected intermediates (private markers included) plus the final
 character, e.g. ``"H"``, ``"?h"``, ``">c"``, ``"!p"``. Each function gets the
-screen and the parameters as ``moshz.term.params.parse_params`` reads them.
+screen and its numbers, read once per parameter text by ``csi_call`` with the
+defaults its table entry gives (``param``'s rules), and cached: programs repeat
+the same few sequences.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from functools import lru_cache
+from typing import Callable, Tuple
 
 from moshz.term.frame import DEFAULT_RENDITIONS
-from moshz.term.params import Params, param
+from moshz.term.params import MAX_PARAM_CHARS, param, parse_params
 from moshz.term.screen import SavedCursor, Screen
 
 _DEC_FLAGS = {
@@ -27,45 +30,45 @@ _MOUSE_ENCODING = (1005, 1006, 1015)
 _ALTERNATE_SCREEN = (47, 1047, 1049)
 
 
-def cursor_up(screen: Screen, params: Params) -> None:
+def cursor_up(screen: Screen, n: int) -> None:
     """CUU."""
-    screen.move_row(-param(params, 0, 1), True)
+    screen.move_row(-n, True)
 
 
-def cursor_down(screen: Screen, params: Params) -> None:
+def cursor_down(screen: Screen, n: int) -> None:
     """CUD."""
-    screen.move_row(param(params, 0, 1), True)
+    screen.move_row(n, True)
 
 
-def cursor_forward(screen: Screen, params: Params) -> None:
+def cursor_forward(screen: Screen, n: int) -> None:
     """CUF."""
-    screen.move_col(param(params, 0, 1), True)
+    screen.move_col(n, True)
 
 
-def cursor_back(screen: Screen, params: Params) -> None:
+def cursor_back(screen: Screen, n: int) -> None:
     """CUB."""
-    screen.move_col(-param(params, 0, 1), True)
+    screen.move_col(-n, True)
 
 
-def cursor_position(screen: Screen, params: Params) -> None:
+def cursor_position(screen: Screen, row: int, col: int) -> None:
     """CUP / HVP (1-based, origin-aware rows)."""
-    screen.move_row(param(params, 0, 1) - 1)
-    screen.move_col(param(params, 1, 1) - 1)
+    screen.move_row(row - 1)
+    screen.move_col(col - 1)
 
 
-def column_absolute(screen: Screen, params: Params) -> None:
+def column_absolute(screen: Screen, n: int) -> None:
     """CHA / HPA."""
-    screen.move_col(param(params, 0, 1) - 1)
+    screen.move_col(n - 1)
 
 
-def row_absolute(screen: Screen, params: Params) -> None:
+def row_absolute(screen: Screen, n: int) -> None:
     """VPA."""
-    screen.move_row(param(params, 0, 1) - 1)
+    screen.move_row(n - 1)
 
 
-def erase_in_display(screen: Screen, params: Params) -> None:
+def erase_in_display(screen: Screen, mode: int) -> None:
     """ED 0 / 1 / 2."""
-    mode, bg = param(params, 0, 0), screen.renditions.bg
+    bg = screen.renditions.bg
     if mode == 0:
         screen.grid.erase(screen.cursor_row, screen.cursor_col, screen.width, bg)
         rows = range(screen.cursor_row + 1, screen.height)
@@ -78,9 +81,9 @@ def erase_in_display(screen: Screen, params: Params) -> None:
         screen.grid.reset_line(y, bg)
 
 
-def erase_in_line(screen: Screen, params: Params) -> None:
+def erase_in_line(screen: Screen, mode: int) -> None:
     """EL 0 / 1 / 2."""
-    mode, bg = param(params, 0, 0), screen.renditions.bg
+    bg = screen.renditions.bg
     if mode == 0:
         screen.grid.erase(screen.cursor_row, screen.cursor_col, screen.width, bg)
     elif mode == 1:
@@ -89,61 +92,56 @@ def erase_in_line(screen: Screen, params: Params) -> None:
         screen.grid.reset_line(screen.cursor_row, bg)
 
 
-def erase_chars(screen: Screen, params: Params) -> None:
+def erase_chars(screen: Screen, n: int) -> None:
     """ECH."""
-    end = min(screen.cursor_col + param(params, 0, 1), screen.width)
+    end = min(screen.cursor_col + n, screen.width)
     screen.grid.erase(screen.cursor_row, screen.cursor_col, end, screen.renditions.bg)
 
 
-def insert_chars(screen: Screen, params: Params) -> None:
+def insert_chars(screen: Screen, n: int) -> None:
     """ICH."""
-    n = param(params, 0, 1)
     screen.grid.insert_cells(screen.cursor_row, screen.cursor_col, n, screen.renditions.bg)
 
 
-def delete_chars(screen: Screen, params: Params) -> None:
+def delete_chars(screen: Screen, n: int) -> None:
     """DCH."""
-    n = param(params, 0, 1)
     screen.grid.delete_cells(screen.cursor_row, screen.cursor_col, n, screen.renditions.bg)
 
 
-def insert_lines(screen: Screen, params: Params) -> None:
+def insert_lines(screen: Screen, n: int) -> None:
     """IL (inside the scrolling region), then column 0."""
-    n = param(params, 0, 1)
     screen.grid.insert_lines(screen.cursor_row, n, screen.top, screen.bottom, screen.renditions.bg)
     screen.move_col(0)
 
 
-def delete_lines(screen: Screen, params: Params) -> None:
+def delete_lines(screen: Screen, n: int) -> None:
     """DL (inside the scrolling region), then column 0."""
-    n = param(params, 0, 1)
     screen.grid.delete_lines(screen.cursor_row, n, screen.top, screen.bottom, screen.renditions.bg)
     screen.move_col(0)
 
 
-def scroll_up(screen: Screen, params: Params) -> None:
+def scroll_up(screen: Screen, n: int) -> None:
     """SU (CSI S)."""
-    screen.scroll(param(params, 0, 1))
+    screen.scroll(n)
 
 
-def scroll_down(screen: Screen, params: Params) -> None:
+def scroll_down(screen: Screen, n: int) -> None:
     """SD (CSI T)."""
-    screen.scroll(-param(params, 0, 1))
+    screen.scroll(-n)
 
 
-def tab_forward(screen: Screen, params: Params) -> None:
+def tab_forward(screen: Screen, n: int) -> None:
     """CHT."""
-    screen.tab_by(param(params, 0, 1))
+    screen.tab_by(n)
 
 
-def tab_backward(screen: Screen, params: Params) -> None:
+def tab_backward(screen: Screen, n: int) -> None:
     """CBT."""
-    screen.tab_by(-param(params, 0, 1))
+    screen.tab_by(-n)
 
 
-def clear_tabs(screen: Screen, params: Params) -> None:
+def clear_tabs(screen: Screen, mode: int) -> None:
     """TBC 0 (at the cursor) / 3 (all, and no more default stops)."""
-    mode = param(params, 0, 0)
     if mode == 0:
         screen.tabs[screen.cursor_col] = False
     elif mode == 3:
@@ -151,9 +149,9 @@ def clear_tabs(screen: Screen, params: Params) -> None:
         screen.tabs = [False] * screen.width
 
 
-def set_region(screen: Screen, params: Params) -> None:
-    """DECSTBM; invalid regions are ignored, valid ones home the cursor."""
-    top, bottom = param(params, 0, 1), param(params, 1, screen.height)
+def set_region(screen: Screen, top: int, bottom: int) -> None:
+    """DECSTBM (bottom 0: the screen's); invalid regions are ignored, valid ones home the cursor."""
+    bottom = bottom or screen.height
     if bottom <= top or top > screen.height:
         return
     screen.set_scrolling_region(top - 1, bottom - 1)
@@ -161,32 +159,28 @@ def set_region(screen: Screen, params: Params) -> None:
     screen.move_col(0)
 
 
-def set_modes(screen: Screen, params: Params) -> None:
+def set_modes(screen: Screen, *codes: int) -> None:
     """SM: only insert mode (4)."""
-    _ansi_modes(screen, params, True)
+    if 4 in codes:
+        screen.insert_mode = True
 
 
-def reset_modes(screen: Screen, params: Params) -> None:
+def reset_modes(screen: Screen, *codes: int) -> None:
     """RM: only insert mode (4)."""
-    _ansi_modes(screen, params, False)
+    if 4 in codes:
+        screen.insert_mode = False
 
 
-def _ansi_modes(screen: Screen, params: Params, value: bool) -> None:
-    for i in range(len(params)):
-        if param(params, i, 0) == 4:
-            screen.insert_mode = value
-
-
-def set_private_modes(screen: Screen, params: Params) -> None:
+def set_private_modes(screen: Screen, *codes: int) -> None:
     """DECSET."""
-    for i in range(len(params)):
-        _private_mode(screen, param(params, i, 0), True)
+    for code in codes:
+        _private_mode(screen, code, True)
 
 
-def reset_private_modes(screen: Screen, params: Params) -> None:
+def reset_private_modes(screen: Screen, *codes: int) -> None:
     """DECRST."""
-    for i in range(len(params)):
-        _private_mode(screen, param(params, i, 0), False)
+    for code in codes:
+        _private_mode(screen, code, False)
 
 
 def _private_mode(screen: Screen, code: int, value: bool) -> None:
@@ -208,26 +202,25 @@ def _private_mode(screen: Screen, code: int, value: bool) -> None:
                 screen.grid.reset_line(y, screen.renditions.bg)
 
 
-def device_attributes(screen: Screen, params: Params) -> None:
+def device_attributes(screen: Screen) -> None:
     """DA: a plain VT220."""
     screen.replies.append("\x1b[?62c")
 
 
-def secondary_device_attributes(screen: Screen, params: Params) -> None:
+def secondary_device_attributes(screen: Screen) -> None:
     """Secondary DA."""
     screen.replies.append("\x1b[>1;10;0c")
 
 
-def device_status(screen: Screen, params: Params) -> None:
+def device_status(screen: Screen, mode: int) -> None:
     """DSR 5 (status) and 6 (cursor position, absolute)."""
-    mode = param(params, 0, 0)
     if mode == 5:
         screen.replies.append("\x1b[0n")
     elif mode == 6:
         screen.replies.append(f"\x1b[{screen.cursor_row + 1};{screen.cursor_col + 1}R")
 
 
-def soft_reset(screen: Screen, params: Params) -> None:
+def soft_reset(screen: Screen) -> None:
     """DECSTR."""
     screen.insert_mode = False
     screen.origin_mode = False
@@ -238,40 +231,57 @@ def soft_reset(screen: Screen, params: Params) -> None:
     screen.saved = SavedCursor()
 
 
-CsiFunction = Callable[[Screen, Params], None]
+CsiFunction = Callable[..., None]  # (screen, *numbers)
+Call = Tuple[CsiFunction, Tuple[int, ...]]
 
-CSI_FUNCTIONS: dict[str, CsiFunction] = {
-    "@": insert_chars,
-    "A": cursor_up,
-    "B": cursor_down,
-    "C": cursor_forward,
-    "D": cursor_back,
-    "G": column_absolute,
-    "`": column_absolute,
-    "H": cursor_position,
-    "f": cursor_position,
-    "I": tab_forward,
-    "Z": tab_backward,
-    "J": erase_in_display,
-    "K": erase_in_line,
-    "L": insert_lines,
-    "M": delete_lines,
-    "P": delete_chars,
-    "X": erase_chars,
-    "S": scroll_up,
-    "T": scroll_down,
-    "d": row_absolute,
-    "g": clear_tabs,
-    "r": set_region,
-    "h": set_modes,
-    "l": reset_modes,
-    "?h": set_private_modes,
-    "?l": reset_private_modes,
-    "c": device_attributes,
-    ">c": secondary_device_attributes,
-    "n": device_status,
-    "!p": soft_reset,
+_ALL = None  # every parameter, default 0 (mode lists)
+CSI_FUNCTIONS: dict[str, tuple[CsiFunction, tuple[int, ...] | None]] = {
+    "@": (insert_chars, (1,)),
+    "A": (cursor_up, (1,)),
+    "B": (cursor_down, (1,)),
+    "C": (cursor_forward, (1,)),
+    "D": (cursor_back, (1,)),
+    "G": (column_absolute, (1,)),
+    "`": (column_absolute, (1,)),
+    "H": (cursor_position, (1, 1)),
+    "f": (cursor_position, (1, 1)),
+    "I": (tab_forward, (1,)),
+    "Z": (tab_backward, (1,)),
+    "J": (erase_in_display, (0,)),
+    "K": (erase_in_line, (0,)),
+    "L": (insert_lines, (1,)),
+    "M": (delete_lines, (1,)),
+    "P": (delete_chars, (1,)),
+    "X": (erase_chars, (1,)),
+    "S": (scroll_up, (1,)),
+    "T": (scroll_down, (1,)),
+    "d": (row_absolute, (1,)),
+    "g": (clear_tabs, (0,)),
+    "r": (set_region, (1, 0)),
+    "h": (set_modes, _ALL),
+    "l": (reset_modes, _ALL),
+    "?h": (set_private_modes, _ALL),
+    "?l": (reset_private_modes, _ALL),
+    "c": (device_attributes, ()),
+    ">c": (secondary_device_attributes, ()),
+    "n": (device_status, (0,)),
+    "!p": (soft_reset, ()),
 }
+# key -> (function, the defaults of the parameters it takes, in order)
+
+
+@lru_cache(maxsize=4096)
+def csi_call(key: str, text: str) -> Call | None:
+    """The function for ``key`` and its numbers read from parameter text ``text``; None if unknown."""
+    entry = CSI_FUNCTIONS.get(key)
+    if entry is None:
+        return None
+    function, defaults = entry
+    params = parse_params(text[:MAX_PARAM_CHARS])
+    if defaults is _ALL:
+        return function, tuple(param(params, i, 0) for i in range(len(params)))
+    return function, tuple(param(params, i, default) for i, default in enumerate(defaults))
+
 
 # The CSI functions that leave a pending autowrap alone (all others cancel it; SGR, "m",
 # keeps it too but the parser runs it itself, see ``moshz.term.vtparser``).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Tuple
 
 PARAM_MAX = 65535
@@ -12,12 +11,8 @@ DEFAULT = -1
 Params = Tuple[int, ...]
 
 
-@lru_cache(maxsize=4096)
 def parse_params(text: str) -> Params:
-    """Split collected digits and ``;`` into numbers; empty or > 65535 reads as DEFAULT.
-
-    Programs repeat the same few parameter strings, so the answers are cached.
-    """
+    """Split collected digits and ``;`` into numbers; empty or > 65535 reads as DEFAULT."""
     values = []
     for piece in text.split(";"):
         value = int(piece) if piece else DEFAULT

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Dict, Optional, Tuple, Union
 
 from moshz.term.frame import BG_BASE, DEFAULT_RENDITIONS, FG_BASE, TRUECOLOR, Renditions
-from moshz.term.params import PARAM_MAX
+from moshz.term.params import MAX_PARAM_CHARS, PARAM_MAX
 
 _FG, _BG = 6, 7
 _COLOUR_MASK = 0x1FFFFFF  # mosh keeps 25 bits per colour
@@ -38,7 +38,7 @@ Program = Tuple[Optional[Renditions], Tuple[Tuple[int, Value], ...]]
 
 
 def apply_sgr(renditions: Renditions, text: str) -> Renditions:
-    """The renditions after one SGR sequence with parameter text ``text`` (digits and ``;``)."""
+    """The renditions after one SGR sequence with parameter text ``text`` (its first 100 characters count)."""
     result, changes = _program(text)
     if result is not None:
         return result
@@ -56,7 +56,7 @@ _new_renditions = tuple.__new__  # Renditions from a full list of fields, unchec
 @lru_cache(maxsize=4096)
 def _program(text: str) -> Program:
     """What one parameter text does: a fixed result if it resets (the last SGR 0 wins), else the fields it sets."""
-    codes = _codes(text)
+    codes = _codes(text[:MAX_PARAM_CHARS])
     reset = False
     changes: Changes = {}
     count, i = len(codes), 0

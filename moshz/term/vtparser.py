@@ -18,8 +18,8 @@ from typing import Callable, Generator, Pattern
 
 import pyte
 
-from moshz.term.csi import CSI_FUNCTIONS, KEEPS_WRAP
-from moshz.term.params import MAX_PARAM_CHARS, parse_params
+from moshz.term.csi import KEEPS_WRAP, csi_call
+from moshz.term.params import MAX_PARAM_CHARS
 from moshz.term.screen import Screen
 from moshz.term.sgr import apply_sgr
 from moshz.term.utf8 import Utf8Decoder
@@ -88,7 +88,7 @@ class Machine:
             kind = match.lastindex
             if kind == _SGR_TEXT:
                 params, printed = match.group(2, 3)
-                screen.renditions = apply_sgr(screen.renditions, params[:MAX_PARAM_CHARS])
+                screen.renditions = apply_sgr(screen.renditions, params)
                 screen.draw_narrow(printed)
             elif kind == _NARROW_TEXT:
                 screen.draw_narrow(match.group())
@@ -259,13 +259,13 @@ class Machine:
 
     def _csi(self, key: str, params: str) -> None:
         if key == "m":  # SGR, by far the most frequent: straight from the parameter text
-            self.screen.renditions = apply_sgr(self.screen.renditions, params[:MAX_PARAM_CHARS])
+            self.screen.renditions = apply_sgr(self.screen.renditions, params)
             return
         if key not in KEEPS_WRAP:
             self.screen.will_wrap = False
-        function = CSI_FUNCTIONS.get(key)
-        if function is not None:
-            function(self.screen, parse_params(params[:MAX_PARAM_CHARS]))
+        call = csi_call(key, params)
+        if call is not None:
+            call[0](self.screen, *call[1])
 
 
 def _control_table(screen: Screen) -> dict[str, Callable[[], None]]:
