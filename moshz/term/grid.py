@@ -100,6 +100,11 @@ def _visible(writes: list[Write]) -> list[Write]:
     return kept
 
 
+def blank_line(width: int, background: int) -> Line:
+    """One erased row with a new generation."""
+    return Line([blank_cell(background)] * width, False, new_generation(), None)
+
+
 def blank_lines(width: int, count: int, background: int) -> list[Line]:
     """``count`` erased rows sharing one new generation (one mosh ``newrow()``)."""
     cell = blank_cell(background)
@@ -130,7 +135,7 @@ class Grid:
 
     def reset_line(self, y: int, background: int) -> None:
         """Erase a whole row, giving it a new generation (mosh ``reset_row``)."""
-        self.lines[y] = blank_lines(self.width, 1, background)[0]
+        self.lines[y] = blank_line(self.width, background)
 
     def erase(self, y: int, start: int, end: int, background: int) -> None:
         """Erase cells ``start`` .. ``end - 1`` of row ``y``."""
@@ -217,6 +222,11 @@ class Grid:
             self.width, count, background
         )
 
+    def scroll_up_one(self, top: int, bottom: int, background: int) -> None:
+        """Scroll region top..bottom up by one row (a line feed at its bottom)."""
+        del self.lines[top]
+        self.lines.insert(bottom, blank_line(self.width, background))
+
     def scroll_up_one_by_one(self, top: int, bottom: int, count: int, background: int) -> None:
         """``count`` scrolls of one row in region top..bottom, each new row its own generation.
 
@@ -225,7 +235,7 @@ class Grid:
         count = min(count, bottom + 1 - top)
         if count <= 0:
             return
-        fresh = [blank_lines(self.width, 1, background)[0] for _ in range(count)]
+        fresh = [blank_line(self.width, background) for _ in range(count)]
         self.lines[top : bottom + 1] = self.lines[top + count : bottom + 1] + fresh
 
     def resize(self, width: int, height: int, background: int) -> None:

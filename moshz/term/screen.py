@@ -273,7 +273,7 @@ class Screen:
         """LF, VT, FF, IND: down one row, scrolling at the region bottom."""
         row = self.cursor_row
         if row == self.bottom:
-            self.scroll(1)
+            self.grid.scroll_up_one(self.top, row, self.renditions.bg)
         elif row < self.height - 1:
             self.cursor_row = row = row + 1
         self.combining = (row, self.cursor_col)
