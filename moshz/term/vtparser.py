@@ -83,21 +83,22 @@ class Machine:
         without searching ahead, and stops at the first position no token fits.
         """
         screen = self.screen
+        draw_narrow, csi = screen.draw_narrow, self._csi  # bound once: the loop is hot
         match = None
         for match in iter(_tokens(screen.width).scanner(text, start).match, None):
             kind = match.lastindex
             if kind == _SGR_TEXT:
                 params, printed = match.group(2, 3)
                 screen.renditions = apply_sgr(screen.renditions, params)
-                screen.draw_narrow(printed)
+                draw_narrow(printed)
             elif kind == _NARROW_TEXT:
-                screen.draw_narrow(match.group())
+                draw_narrow(match.group())
             elif kind == _CSI:
-                self._csi(match.group(6), match.group(5))
-            elif kind == _CONTROL:
-                self._execute(match.group())
+                csi(*match.group(6, 5))
             elif kind == _LINES:
                 screen.print_lines(match.group())
+            elif kind == _CONTROL:
+                self._execute(match.group())
             elif kind == _TEXT:
                 screen.draw(match.group())
             elif kind == _CSI_PRIVATE:
