@@ -76,6 +76,31 @@ def test_lines_match_one_code_point_at_a_time(
     _assert_same(fast, slow)
 
 
+_ESCAPE_ATOMS = st.sampled_from(
+    ["ab", "\u00e9", "\u65e5", "\r\n", "\x1b[31mxy", "\x1b[48;2;1;2;3m", "\x1b[2;5r", "\x1b[3A"]
+    + ["\x1b[?25l", "\x1b[>c", "\x1b[1:2m", "\x1b[ q", "\x1b[", "\x1b7", "\x1b8", "\x1b(0"]
+    + ["\x1bP1$q\x1b\\", "\x1b]2;t\x07", "\x1b]0;u\x1b\\", "\x1bX", "\x1b^", "\x1b_", "\x1b#8"]
+    + ["\x1bM", "\x1bD", "\x1bE", "\x1b ", "\x9b2J", "\x90q\x9c", "\x7f", "\t\x08\x07"]
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    size=_SIZES,
+    atoms=st.lists(_ESCAPE_ATOMS, max_size=30),
+    cuts=st.lists(st.integers(0, 200), max_size=4),
+)
+def test_escape_streams_match_one_code_point_at_a_time(
+    size: tuple[int, int], atoms: list[str], cuts: list[int]
+) -> None:
+    """Tokens stop where strings (DCS, OSC, SOS/PM/APC) and unfinished sequences start."""
+    stream = "".join(atoms).encode()
+    fast, slow = Emulator(*size), slow_emulator(*size)
+    _apply(fast, [stream], cuts)
+    _apply(slow, [stream], [])
+    _assert_same(fast, slow)
+
+
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(size=_SIZES, ops=_OPS, block=_BLOCK)
 def test_rows_kept_across_feeds_keep_their_generation(
