@@ -161,6 +161,10 @@ class Screen:
         The result is exactly that of taking them one by one, but rows that would
         scroll in and out again within the block are never built.
         """
+        if block == "\r\n":  # the usual end of a line of coloured text
+            self.carriage_return()
+            self.linefeed()
+            return
         if self.cursor_col or self.will_wrap:
             first, _, block = block.partition("\n")
             self._print_line(first)
