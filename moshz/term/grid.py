@@ -102,7 +102,8 @@ def _visible(writes: list[Write]) -> list[Write]:
 
 def blank_line(width: int, background: int) -> Line:
     """One erased row with a new generation."""
-    return Line([blank_cell(background)] * width, False, new_generation(), None)
+    cell = _blank_cells.get(background) or blank_cell(background)
+    return Line([cell] * width, False, new_generation(), None)
 
 
 def blank_lines(width: int, count: int, background: int) -> list[Line]:
