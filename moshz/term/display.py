@@ -278,29 +278,28 @@ def _put_row(painter: _Painter, new: Frame, y: int, old_row: Row | None, wrap_in
     return False
 
 
-def _unchanged(row: Row, x: int, cell: Cell, old_row: Row) -> bool:
-    """True if the terminal already shows ``cell`` at column ``x``.
-
-    The wrap flag belongs to whichever cell covers the last column.
-    """
-    old = old_row.cells[x]
-    if cell is not old and cell != old:
-        return False
-    return x + cell.width < len(row.cells) or row.wrap == old_row.wrap
-
-
 def _put_cells(painter: _Painter, row: Row, y: int, x: int, old_row: Row | None) -> bool:
-    """Draw the changed cells of ``row`` from column ``x``; True if the last one was written."""
+    """Draw the changed cells of ``row`` from column ``x``; True if the last one was written.
+
+    A cell the terminal already shows is skipped; the wrap flag belongs to
+    whichever cell covers the last column, so that one must match it too.
+    """
     cells = row.cells
     width = len(cells)
+    old_cells = None if old_row is None else old_row.cells
+    same_wrap = old_row is not None and row.wrap == old_row.wrap
     clear_count = 0
     blank = DEFAULT_RENDITIONS
     wrote_last = x >= width  # a row already filled by the wrap (one column wide)
     while x < width:
         cell = cells[x]
-        if not clear_count and old_row is not None and _unchanged(row, x, cell, old_row):
-            x += cell.width
-            continue
+        if not clear_count and old_cells is not None:
+            old = old_cells[x]
+            if cell is old or cell == old:
+                step = 2 if cell.wide else 1
+                if x + step < width or same_wrap:
+                    x += step
+                    continue
         if not cell.contents:
             if not clear_count:
                 blank = cell.renditions
