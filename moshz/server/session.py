@@ -20,6 +20,7 @@ from moshz.ssp.events import (
     ShutdownAcknowledged,
     ShutdownTimedOut,
 )
+from moshz.ssp.transport import earliest
 from moshz.statesync.terminal import MAX_CELLS, TerminalState
 from moshz.wire.messages import Keystroke, Resize
 
@@ -201,7 +202,7 @@ class ServerSession:
             candidates.append(self.transport.remote_state_time + self.limits.network)
         if self.client_ip is not None:
             candidates.append(self.transport.remote_state_time + UTMP_DETACH_AFTER + 1)
-        return _earliest(candidates)
+        return earliest(*candidates)
 
 
 def _next_is_resize(events: list[Keystroke | Resize], index: int) -> bool:
@@ -212,8 +213,3 @@ def _usable_size(event: Resize) -> bool:
     """A size a pty can take (16-bit fields) that does not exhaust memory; others are ignored."""
     width, height = event.width, event.height
     return 0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE and width * height <= MAX_CELLS
-
-
-def _earliest(values: list[int | None]) -> int | None:
-    present = [value for value in values if value is not None]
-    return min(present) if present else None
