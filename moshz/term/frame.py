@@ -211,10 +211,6 @@ class Frame:
             and _rows_equal(self.rows, other.rows)
         )
 
-    def __ne__(self, other: object) -> bool:
-        result = self.__eq__(other)
-        return result if result is NotImplemented else not result
-
     __hash__ = None  # type: ignore[assignment]
 
     def with_changes(self, **changes: object) -> Frame:
